@@ -1,0 +1,67 @@
+"""`datos-cali catalog check`: every entry is consistent with its schema, organismo and files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from datos_cali.catalog.loader import Catalog, CatalogProblem, load_catalog
+from datos_cali.contracts.schema import ContractError, load_contract
+
+
+def check_catalog(
+    catalog_dir: Path, schemas_dir: Path, project_root: Path
+) -> tuple[Catalog, list[CatalogProblem]]:
+    catalog = load_catalog(catalog_dir)
+    problems = list(catalog.problems)
+    for slug, dataset in catalog.datasets.items():
+        path = catalog.files[slug]
+        if dataset.organismo not in catalog.organismos:
+            problems.append(
+                CatalogProblem(
+                    path, f"el organismo «{dataset.organismo}» no está en organismos.yaml"
+                )
+            )
+        try:
+            contract = load_contract(dataset.schema_name, schemas_dir)
+        except ContractError as exc:
+            problems.append(CatalogProblem(path, str(exc)))
+            continue
+        declared, contracted = set(dataset.columns), set(contract.columns)
+        for name in sorted(contracted - declared):
+            problems.append(
+                CatalogProblem(
+                    path,
+                    f"la columna «{name}» está en el esquema pero no tiene descripción en «columns»",
+                )
+            )
+        for name in sorted(declared - contracted):
+            problems.append(
+                CatalogProblem(
+                    path,
+                    f"la columna «{name}» está en «columns» pero no en el esquema «{dataset.schema_name}»",
+                )
+            )
+        if dataset.row_identifier and dataset.row_identifier in contract.columns:
+            spec = contract.columns[dataset.row_identifier]
+            if spec.nullable or not spec.unique:
+                problems.append(
+                    CatalogProblem(
+                        path,
+                        f"el identificador de fila «{spec.name}» debe ser único y obligatorio en el esquema",
+                    )
+                )
+        if dataset.demo and not (project_root / dataset.demo).is_file():
+            problems.append(
+                CatalogProblem(path, f"no existe el archivo de demostración «{dataset.demo}»")
+            )
+    for organismo in catalog.organismos.values():
+        for year, items in organismo.plan.items():
+            for item in items:
+                if item.dataset not in catalog.datasets:
+                    problems.append(
+                        CatalogProblem(
+                            catalog_dir / "organismos.yaml",
+                            f"el plan {year} de «{organismo.slug}» incluye «{item.dataset}», que no está en el catálogo",
+                        )
+                    )
+    return catalog, problems

@@ -1,0 +1,46 @@
+"""Command-line interface: `datos-cali …` (Spanish for people, exit codes for scripts)."""
+
+from __future__ import annotations
+
+import sys
+
+from datos_cali.cli import catalog as _catalog  # noqa: F401  (registers commands)
+from datos_cali.cli import portal as _portal  # noqa: F401
+from datos_cali.cli import validate as _validate  # noqa: F401
+from datos_cali.cli.app import app
+
+UNEXPECTED = (
+    "Ocurrió un error inesperado ({kind}). No se publicó nada. "
+    "El detalle técnico quedó en {log}; compártalo con el equipo de datos."
+)
+
+
+def main() -> None:
+    """Entry point: no traceback ever reaches a person; it goes to the error log instead."""
+    try:
+        app()
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        print("Interrumpido.", file=sys.stderr)
+        sys.exit(130)
+    except Exception as exc:  # the last line of defence, logged in full
+        log = _log_exception(exc)
+        print(UNEXPECTED.format(kind=type(exc).__name__, log=log), file=sys.stderr)
+        sys.exit(2)
+
+
+def _log_exception(exc: Exception) -> str:
+    import traceback
+
+    from datos_cali.settings import paths
+
+    try:
+        logs = paths().state / "logs"
+        logs.mkdir(parents=True, exist_ok=True)
+        path = logs / "errores.log"
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write("".join(traceback.format_exception(exc)))
+        return str(path)
+    except OSError:
+        return "(no se pudo escribir el registro)"

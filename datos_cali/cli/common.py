@@ -1,0 +1,41 @@
+"""What every command needs: the consoles, the catalog, and clean exits with Spanish messages."""
+
+from __future__ import annotations
+
+import sys
+from typing import NoReturn
+
+import typer
+from rich.console import Console
+
+from datos_cali import messages
+from datos_cali.settings import paths
+
+EXIT_OK, EXIT_BLOCKED, EXIT_COULD_NOT_RUN = 0, 1, 2
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def die(message: str, code: int = EXIT_COULD_NOT_RUN) -> NoReturn:
+    err.print(f"[bold red]Error:[/] {message}")
+    raise typer.Exit(code)
+
+
+def load_catalog_or_die():
+    from datos_cali.catalog import load_catalog
+
+    return load_catalog(paths().catalog)
+
+
+def dataset_or_none(slug: str):
+    catalog = load_catalog_or_die()
+    return catalog, catalog.dataset(slug)
+
+
+def unknown_dataset_message(slug: str) -> str:
+    return messages.UNKNOWN_DATASET.format(slug=slug)
+
+
+def is_interactive() -> bool:
+    return sys.stdout.isatty()

@@ -1,0 +1,142 @@
+"""`datos-cali validate FILE --dataset SLUG [--json]` — the organismos' pre-check."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import typer
+
+from datos_cali import messages
+from datos_cali.cli.app import app
+from datos_cali.cli.common import (
+    EXIT_BLOCKED,
+    EXIT_COULD_NOT_RUN,
+    EXIT_OK,
+    dataset_or_none,
+    err,
+    out,
+)
+from datos_cali.settings import paths
+
+
+def _could_not_run(file: Path, slug: str, kind: str, code: str, message: str, as_json: bool):
+    if as_json:
+        payload = {
+            "dataset": slug,
+            "file": str(file),
+            "publishable": False,
+            "rows": 0,
+            "columns": [],
+            "errors": [
+                {
+                    "kind": kind,
+                    "code": code,
+                    "column": None,
+                    "message": message,
+                    "count": 1,
+                    "rows": [],
+                }
+            ],
+            "warnings": [],
+        }
+        print(json.dumps(payload, ensure_ascii=False))
+    else:
+        err.print(f"[bold red]Error:[/] {message}")
+    raise typer.Exit(EXIT_COULD_NOT_RUN)
+
+
+def _path_problem(file: Path) -> tuple[str, str] | None:
+    if not file.exists():
+        return "archivo_inexistente", messages.PATH_NOT_FOUND.format(path=file)
+    if file.is_dir():
+        return "es_carpeta", messages.PATH_IS_DIRECTORY.format(path=file)
+    if not os.access(file, os.R_OK):
+        return "sin_permiso", messages.PATH_UNREADABLE.format(
+            path=file, reason="sin permiso de lectura"
+        )
+    return None
+
+
+@app.command()
+def validate(
+    file: Path = typer.Argument(..., help="Archivo a revisar (CSV, TSV o Excel .xlsx)."),
+    dataset: str = typer.Option(
+        ..., "--dataset", "-d", help="Identificador del conjunto en el catálogo."
+    ),
+    as_json: bool = typer.Option(
+        False, "--json", help="Imprimir un único objeto JSON en la salida estándar."
+    ),
+) -> None:
+    """Revisa un archivo antes de enviarlo: dice si se puede publicar y qué corregir.
+
+    Código de salida: 0 = se puede publicar, 1 = bloqueado, 2 = no se pudo revisar.
+    """
+    from datos_cali.contracts.schema import ContractError, load_contract
+    from datos_cali.precheck import precheck
+
+    problem = _path_problem(file)
+    if problem:
+        _could_not_run(file, dataset, "format", *problem, as_json)
+    _catalog, entry = dataset_or_none(dataset)
+    if entry is None:
+        _could_not_run(
+            file,
+            dataset,
+            "metadata",
+            "conjunto_desconocido",
+            messages.UNKNOWN_DATASET.format(slug=dataset),
+            as_json,
+        )
+    try:
+        contract = load_contract(entry.schema_name, paths().schemas)
+    except ContractError as exc:
+        _could_not_run(file, dataset, "metadata", "esquema_invalido", str(exc), as_json)
+    try:
+        result = precheck(file, entry, contract)
+    except OSError as exc:
+        _could_not_run(
+            file,
+            dataset,
+            "format",
+            "archivo_ilegible",
+            messages.PATH_UNREADABLE.format(path=file, reason=exc.strerror or exc),
+            as_json,
+        )
+    if as_json:
+        print(json.dumps(result.to_json(), ensure_ascii=False, default=str))
+    else:
+        _print_human(result)
+    raise typer.Exit(EXIT_OK if result.publishable else EXIT_BLOCKED)
+
+
+def _print_human(result) -> None:
+    from rich.table import Table
+
+    out.print(f"[bold]Archivo:[/] {result.file}")
+    out.print(
+        f"[bold]Conjunto:[/] {result.dataset} — {result.rows} filas, {len(result.columns)} columnas"
+    )
+    for title, findings, style in (
+        ("Errores (impiden publicar)", result.errors, "red"),
+        ("Advertencias", result.warnings, "yellow"),
+    ):
+        if not findings:
+            continue
+        table = Table(title=title, title_style=f"bold {style}", show_lines=False, expand=False)
+        table.add_column("Tipo")
+        table.add_column("Columna")
+        table.add_column("Filas", justify="right")
+        table.add_column("Detalle")
+        for finding in findings:
+            rows = ", ".join(map(str, finding.rows[:5])) + (
+                "…" if finding.count > 5 and finding.rows else ""
+            )
+            table.add_row(finding.kind.value, finding.column or "—", rows or "—", finding.message)
+        out.print(table)
+    if result.scores:
+        scores = ", ".join(f"{k}: {v:.1f}" for k, v in result.scores.items())
+        out.print(f"[bold]Puntajes de calidad:[/] {scores}")
+    verdict = messages.VERDICT_PUBLISHABLE if result.publishable else messages.VERDICT_BLOCKED
+    out.print(f"[bold {'green' if result.publishable else 'red'}]{verdict}[/]")

@@ -1,0 +1,104 @@
+"""Every sentence a person reads, in plain Spanish, as constants that tests match.
+
+Messages are `str.format` templates; keep the placeholders named so a reader of the template
+knows what will be filled in.
+"""
+
+# --- could not run (exit 2) -------------------------------------------------------------------
+UNKNOWN_DATASET = "No existe un conjunto de datos con el identificador «{slug}» en el catálogo."
+PATH_NOT_FOUND = "No se encuentra el archivo «{path}»."
+PATH_IS_DIRECTORY = "«{path}» es una carpeta, no un archivo."
+PATH_UNREADABLE = "No se pudo leer el archivo «{path}»: {reason}."
+CATALOG_INVALID = "El catálogo tiene errores; ejecute «datos-cali catalog check» para verlos."
+SCHEMA_INVALID = "El esquema «{name}» no se pudo cargar: {reason}"
+
+# --- format -----------------------------------------------------------------------------------
+FORMAT_EMPTY_FILE = "El archivo está vacío (0 bytes)."
+FORMAT_BINARY = "El archivo no es una tabla: parece un archivo binario ({what})."
+FORMAT_OLD_EXCEL = (
+    "El archivo es un libro de Excel 97-2003 (.xls). Guárdelo como .xlsx o como CSV UTF-8."
+)
+FORMAT_ARCHIVE = (
+    "El archivo es un comprimido (ZIP) y no un libro de Excel. Envíe la tabla sin comprimir."
+)
+FORMAT_XLSX_BROKEN = "El libro de Excel está dañado o no se puede abrir: {reason}."
+FORMAT_XLSX_BOMB = (
+    "El libro de Excel se expande a {size} al descomprimirlo (más de lo permitido, {limit}). "
+    "Divídalo o envíelo como CSV."
+)
+FORMAT_SHEET_MISSING = "El libro no tiene la hoja «{sheet}». Hojas disponibles: {available}."
+FORMAT_TOO_LARGE = (
+    "El archivo pesa {size}, más de lo que este equipo puede procesar ({limit}). "
+    "Divídalo en partes o pida a la Oficina de Transparencia que lo procese por lotes."
+)
+FORMAT_EXTENSION_MISMATCH = (
+    "La extensión «{extension}» no corresponde al contenido ({actual}); se leyó como {actual}."
+)
+
+# --- encoding ---------------------------------------------------------------------------------
+ENCODING_MIXED = (
+    "El archivo mezcla codificaciones de texto (parte en UTF-8 y parte en otra), "
+    "p. ej. en la fila {row}. Expórtelo de nuevo como «CSV UTF-8»."
+)
+ENCODING_MOJIBAKE = (
+    "{count} celdas parecen tener tildes dañadas (p. ej. «Ã±» en lugar de «ñ»), "
+    "p. ej. en la fila {row}. Revise la codificación con que se exportó el archivo."
+)
+
+# --- structure --------------------------------------------------------------------------------
+STRUCTURE_RAGGED = "{count} filas tienen {actual} celdas y el encabezado tiene {expected}."
+STRUCTURE_EMPTY_HEADER = "La columna {position} no tiene nombre en el encabezado y tiene datos."
+STRUCTURE_DUPLICATE_HEADER = (
+    "El encabezado «{header}» aparece {count} veces (columnas {positions})."
+)
+STRUCTURE_DUPLICATE_MATCH = "Las columnas {headers} corresponden todas a «{title}»; deje solo una."
+STRUCTURE_DROPPED_EMPTY_COLUMNS = "Se ignoraron {count} columnas vacías sin nombre."
+
+# --- empty ------------------------------------------------------------------------------------
+EMPTY_NO_HEADER = "El archivo no tiene encabezado ni datos."
+EMPTY_NO_ROWS = "El archivo solo tiene el encabezado: no hay filas de datos."
+
+# --- schema (contract) ------------------------------------------------------------------------
+SCHEMA_MISSING_COLUMN = "Falta la columna «{title}»."
+SCHEMA_EXTRA_COLUMN = "La columna «{header}» no está en el contrato del conjunto y no se publicará."
+SCHEMA_NOT_NUMBER = "{count} {filas} con «{title}» que no es un número, p. ej. {example}."
+SCHEMA_NOT_INTEGER = "{count} {filas} con «{title}» que no es un número entero, p. ej. {example}."
+SCHEMA_BAD_DATE = "{count} {filas} con «{title}» que no es una fecha reconocible, p. ej. {example}."
+SCHEMA_IMPOSSIBLE_DATE = (
+    "{count} {filas} con «{title}» en una fecha que no existe, p. ej. {example}."
+)
+SCHEMA_BAD_BOOLEAN = "{count} {filas} con «{title}» que no es sí/no, p. ej. {example}."
+SCHEMA_NULL = "{count} {filas} sin valor en «{title}», que es obligatoria, p. ej. {example}."
+SCHEMA_NOT_IN_SET = "{count} {filas} con «{title}» desconocida, p. ej. {example}."
+SCHEMA_OUT_OF_RANGE = (
+    "{count} {filas} con «{title}» fuera del rango permitido ({bounds}), p. ej. {example}."
+)
+SCHEMA_PATTERN = "{count} {filas} con «{title}» en un formato no válido, p. ej. {example}."
+SCHEMA_DUPLICATE = "{count} {filas} con «{title}» repetido, p. ej. {example}."
+SCHEMA_LENGTH = (
+    "{count} {filas} con «{title}» de longitud no permitida ({bounds}), p. ej. {example}."
+)
+SCHEMA_CHECK_FAILED = (
+    "{count} {filas} no cumplen la regla «{check}» en «{title}», p. ej. {example}."
+)
+SCHEMA_ROW_CHECK_FAILED = "{count} {filas} no cumplen la regla «{check}», p. ej. {example}."
+EXAMPLE_VALUE = "«{value}» (fila {row})"
+EXAMPLE_ROW = "la fila {row}"
+
+# --- verdicts ---------------------------------------------------------------------------------
+VERDICT_PUBLISHABLE = "Se puede publicar."
+VERDICT_BLOCKED = "No se puede publicar: corrija los errores señalados."
+MASKED = "[dato personal oculto]"
+
+
+def rows_word(count: int) -> str:
+    return "fila" if count == 1 else "filas"
+
+
+def human_size(n_bytes: int) -> str:
+    size = float(n_bytes)
+    for unit in ("bytes", "KB", "MB", "GB", "TB"):
+        if size < 1024 or unit == "TB":
+            return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
+        size /= 1024
+    raise AssertionError("unreachable")

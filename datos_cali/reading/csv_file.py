@@ -1,0 +1,223 @@
+"""Delimited text (CSV, TSV, semicolon exports) through pyarrow, with a stdlib-csv fallback.
+
+pyarrow parses in C++ and in parallel; when it meets a record whose width differs from the
+header it cannot tell us where, so such files are re-read with Python's `csv` module, which can
+(they are rare, and are blocked anyway unless the difference is only empty trailing cells).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from datos_cali import messages
+from datos_cali.findings import Finding, Kind, first_rows
+from datos_cali.reading.sniff import (
+    TextEncoding,
+    detect_delimiter,
+    detect_encoding,
+    fail,
+    utf8_error_ratio,
+)
+from datos_cali.reading.table import RawTable
+
+BLOCK_SIZE = 16 * 1024**2
+_SPANISH_LOCALE_DELIMITERS = (";", "\t")
+
+
+class _Ragged(Exception):
+    """pyarrow met records of the wrong width: re-read with the stdlib parser."""
+
+
+def read_csv(
+    path: Path, head: bytes, *, encoding: str | None = None, delimiter: str | None = None
+) -> RawTable:
+    text_encoding = detect_encoding(head, encoding)
+    try:
+        return _read(path, head, text_encoding, delimiter)
+    except _InvalidUtf8:
+        text_encoding = _fallback_encoding(path)
+        return _read(path, head, text_encoding, delimiter)
+
+
+def _read(path: Path, head: bytes, enc: TextEncoding, delimiter: str | None) -> RawTable:
+    sample = head.decode(enc.name, errors="replace")
+    if sample.startswith("\ufeff"):
+        sample = sample[1:]
+    delim = detect_delimiter(sample, delimiter)
+    width = _header_width(sample, delim)
+    if width == 0:
+        raise fail(Kind.EMPTY, "sin_encabezado", messages.EMPTY_NO_HEADER)
+    try:
+        cells, row_numbers = _read_with_arrow(path, enc, delim, width, quoted='"' in sample)
+        ragged: list[Finding] = []
+    except _Ragged:
+        cells, row_numbers, ragged = _read_with_stdlib(path, enc, delim)
+    headers = [str(value).strip() for value in cells.pop("header")]
+    raw = RawTable(
+        headers=headers,
+        columns=cells["columns"],
+        row_numbers=row_numbers,
+        source_format="csv",
+        decimal_hint="," if delim in _SPANISH_LOCALE_DELIMITERS else ".",
+        encoding=enc.name,
+        delimiter=delim,
+    )
+    raw.findings.extend(ragged)
+    return raw
+
+
+def _header_width(sample: str, delimiter: str) -> int:
+    for record in csv.reader(io.StringIO(sample), delimiter=delimiter):
+        if any(cell.strip() for cell in record):
+            return len(record)
+    return 0
+
+
+# --- the fast path ----------------------------------------------------------------------------
+
+
+class _InvalidUtf8(Exception):
+    pass
+
+
+def _read_with_arrow(path: Path, enc: TextEncoding, delim: str, width: int, *, quoted: bool):
+    names = [f"c{i}" for i in range(width)]
+    invalid: list[int] = []
+
+    def on_invalid_row(row) -> str:
+        invalid.append(row.actual_columns)
+        return "skip"
+
+    read_options = pacsv.ReadOptions(
+        column_names=names,
+        block_size=BLOCK_SIZE,
+        encoding="utf8" if enc.name in ("utf-8", "utf-8-sig") else enc.name,
+    )
+    parse_options = pacsv.ParseOptions(
+        delimiter=delim,
+        newlines_in_values=quoted,
+        ignore_empty_lines=False,
+        invalid_row_handler=on_invalid_row,
+    )
+    convert_options = pacsv.ConvertOptions(
+        column_types={name: pa.string() for name in names},
+        strings_can_be_null=False,
+        quoted_strings_can_be_null=False,
+    )
+    try:
+        table = pacsv.read_csv(
+            path,
+            read_options=read_options,
+            parse_options=parse_options,
+            convert_options=convert_options,
+        )
+    except pa.ArrowInvalid as exc:
+        if "UTF8" in str(exc) or "utf8" in str(exc) or "UTF-8" in str(exc):
+            _raise_if_mixed(path)
+            raise _InvalidUtf8 from exc
+        if not quoted:
+            return _read_with_arrow(path, enc, delim, width, quoted=True)
+        raise _Ragged from exc
+    if invalid:
+        raise _Ragged
+    if table.num_rows == 0:
+        raise fail(Kind.EMPTY, "sin_encabezado", messages.EMPTY_NO_HEADER)
+    header = [table.column(i)[0].as_py() for i in range(width)]
+    body = table.slice(1)
+    columns = [body.column(i) for i in range(width)]
+    row_numbers = np.arange(2, body.num_rows + 2, dtype=np.int64)
+    return {"header": header, "columns": columns}, row_numbers
+
+
+# --- encodings that lie -----------------------------------------------------------------------
+
+
+def _raise_if_mixed(path: Path) -> None:
+    """Valid UTF-8 accents next to invalid bytes: two exports pasted together. Block it."""
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    offset, newlines = 0, 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(BLOCK_SIZE):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                before = chunk[: max(exc.start, 0)]
+                seen_multibyte = offset > 0 or utf8_error_ratio(before)[0] > 0
+                if seen_multibyte:
+                    row = newlines + before.count(b"\n") + 1
+                    raise fail(
+                        Kind.ENCODING,
+                        "codificacion_mezclada",
+                        messages.ENCODING_MIXED.format(row=row),
+                    ) from None
+                return
+            newlines += chunk.count(b"\n")
+            offset += len(chunk)
+
+
+def _fallback_encoding(path: Path) -> TextEncoding:
+    from charset_normalizer import from_path
+
+    best = from_path(path, cp_isolation=["cp1252", "latin_1"]).best()
+    name = best.encoding if best is not None else "latin_1"
+    return TextEncoding(codecs.lookup(name).name, bom=False)
+
+
+# --- the careful path -------------------------------------------------------------------------
+
+
+def _read_with_stdlib(path: Path, enc: TextEncoding, delim: str):
+    """Re-read with `csv`, tolerating empty trailing cells and reporting truly ragged records."""
+    with path.open(encoding=enc.name, newline="", errors="replace") as handle:
+        reader = csv.reader(handle, delimiter=delim)
+        header = next(reader, [])
+        if header and header[0].startswith("\ufeff"):
+            header[0] = header[0][1:]
+        width = len(header)
+        empty_tail = width - len(_rstrip_empty(header))
+        columns: list[list[str]] = [[] for _ in range(width)]
+        row_numbers: list[int] = []
+        ragged: dict[int, list[int]] = {}
+        for row_number, record in enumerate(reader, start=2):
+            if len(record) > width and not any(c.strip() for c in record[width:]):
+                record = record[:width]
+            elif len(record) < width and (not record or width - len(record) <= empty_tail):
+                record = record + [""] * (width - len(record))
+            if len(record) != width:
+                ragged.setdefault(len(record), []).append(row_number)
+                continue
+            for column, cell in zip(columns, record, strict=True):
+                column.append(cell)
+            row_numbers.append(row_number)
+    findings = [
+        Finding(
+            kind=Kind.STRUCTURE,
+            code="filas_irregulares",
+            count=len(rows),
+            rows=first_rows(rows),
+            message=messages.STRUCTURE_RAGGED.format(
+                count=len(rows), actual=actual, expected=width
+            ),
+        )
+        for actual, rows in sorted(ragged.items(), key=lambda item: -len(item[1]))
+    ]
+    arrays = [pa.chunked_array([pa.array(column, pa.string())]) for column in columns]
+    return (
+        {"header": header, "columns": arrays},
+        np.asarray(row_numbers, dtype=np.int64),
+        findings,
+    )
+
+
+def _rstrip_empty(record: list[str]) -> list[str]:
+    end = len(record)
+    while end and not record[end - 1].strip():
+        end -= 1
+    return record[:end]

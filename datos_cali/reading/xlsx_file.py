@@ -1,0 +1,147 @@
+"""Excel workbooks through openpyxl (read-only, values only), every cell turned into text.
+
+Long codes stored as text stay text; numbers are written without exponent or trailing `.0` so
+the typing step sees what a person saw in Excel.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+
+from datos_cali import messages
+from datos_cali.findings import Kind
+from datos_cali.reading import limits
+from datos_cali.reading.sniff import fail
+from datos_cali.reading.table import RawTable
+
+_HEADER_SEARCH_ROWS = 20
+
+
+def read_xlsx(path: Path, *, sheet: str | None = None) -> RawTable:
+    _refuse_bombs(path)
+    import openpyxl  # imported here: the CSV path never needs it
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many unrelated types for broken files
+        raise fail(
+            Kind.FORMAT, "excel_danado", messages.FORMAT_XLSX_BROKEN.format(reason=_short(exc))
+        ) from None
+    try:
+        worksheet = _pick_sheet(workbook, sheet)
+        rows = [
+            (number, [_cell_text(value) for value in values])
+            for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1)
+        ]
+    finally:
+        workbook.close()
+    return _to_raw(rows)
+
+
+def _refuse_bombs(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+            uncompressed = sum(info.file_size for info in archive.infolist())
+            compressed = sum(info.compress_size for info in archive.infolist()) or 1
+    except zipfile.BadZipFile as exc:
+        raise fail(
+            Kind.FORMAT, "excel_danado", messages.FORMAT_XLSX_BROKEN.format(reason=_short(exc))
+        ) from None
+    if "xl/workbook.xml" not in names:
+        raise fail(Kind.FORMAT, "comprimido_no_excel", messages.FORMAT_ARCHIVE)
+    limit = limits.xlsx_max_uncompressed()
+    if uncompressed > limit or (
+        uncompressed > 50 * 1024**2 and uncompressed / compressed > limits.XLSX_MAX_RATIO
+    ):
+        raise fail(
+            Kind.FORMAT,
+            "excel_demasiado_grande",
+            messages.FORMAT_XLSX_BOMB.format(
+                size=messages.human_size(uncompressed), limit=messages.human_size(limit)
+            ),
+        )
+
+
+def _pick_sheet(workbook, sheet: str | None):
+    if sheet is None:
+        return workbook.worksheets[0]
+    if sheet not in workbook.sheetnames:
+        raise fail(
+            Kind.FORMAT,
+            "hoja_inexistente",
+            messages.FORMAT_SHEET_MISSING.format(
+                sheet=sheet, available=", ".join(f"«{n}»" for n in workbook.sheetnames)
+            ),
+        )
+    return workbook[sheet]
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.isoformat(timespec="seconds")
+    return str(value)
+
+
+def _to_raw(rows: list[tuple[int, list[str]]]) -> RawTable:
+    """The header is the first row that is as wide as the table: title rows above it are skipped."""
+    rows = [(n, cells) for n, cells in rows if any(c.strip() for c in cells)]
+    if not rows:
+        raise fail(Kind.EMPTY, "sin_encabezado", messages.EMPTY_NO_HEADER)
+    width = max(len(_rstrip(cells)) for _, cells in rows[:_HEADER_SEARCH_ROWS])
+    header_at = next(
+        i
+        for i, (_, cells) in enumerate(rows[:_HEADER_SEARCH_ROWS])
+        if sum(1 for c in cells if c.strip()) >= max(1, width // 2)
+    )
+    _, header = rows[header_at]
+    body = rows[header_at + 1 :]
+    width = max([len(header)] + [len(cells) for _, cells in body])
+    columns = [
+        pa.chunked_array([pa.array([_at(cells, i) for _, cells in body], pa.string())])
+        for i in range(width)
+    ]
+    return RawTable(
+        headers=[_at(header, i).strip() for i in range(width)],
+        columns=columns,
+        row_numbers=np.asarray([n for n, _ in body], dtype=np.int64),
+        source_format="xlsx",
+        decimal_hint=".",
+    )
+
+
+def _at(cells: list[str], i: int) -> str:
+    return cells[i] if i < len(cells) else ""
+
+
+def _rstrip(cells: list[str]) -> list[str]:
+    end = len(cells)
+    while end and not cells[end - 1].strip():
+        end -= 1
+    return cells[:end]
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text[:160]
