@@ -34,7 +34,9 @@ system-deps:
 	fi
 
 run: $(STAMP)
-	$(BIN)/datos-cali demo-run
+	$(BIN)/datos-cali catalog check
+	$(BIN)/python -c "from datos_cali.catalog import load_catalog; from datos_cali.settings import paths; [print(s, d.demo) for s, d in sorted(load_catalog(paths().catalog).datasets.items())]" | \
+	  while read -r slug demo; do $(BIN)/datos-cali validate "$$demo" --dataset "$$slug" || exit 1; done
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -73,4 +73,5 @@ def document_number(frame: pd.DataFrame, *, type_column: str, number_column: str
 def column_ge(frame: pd.DataFrame, *, column: str, other: str) -> pd.Series:
     """Cross-field order, e.g. an end date not before its start date."""
     left, right = frame[column], frame[other]
-    return (left >= right).fillna(True).astype(bool)
+    either_missing = left.isna() | right.isna()
+    return either_missing | (left >= right).fillna(True).astype(bool)

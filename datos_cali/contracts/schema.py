@@ -57,6 +57,46 @@ def load_contract(name: str, schemas_dir: Path) -> Contract:
     return _load(path.resolve(), path.stat().st_mtime_ns if path.exists() else 0)
 
 
+_COLUMN_KEYS = {
+    "title", "description", "dtype", "nullable", "unique", "coerce", "required", "regex",
+    "checks", "name", "default", "report_duplicates", "drop_invalid_rows",
+}  # fmt: skip
+_SCHEMA_KEYS = {
+    "schema_type", "version", "api", "dataframe_library", "columns", "checks", "index", "dtype",
+    "coerce", "strict", "name", "ordered", "unique", "report_duplicates", "unique_column_names",
+    "add_missing_columns", "title", "description", "metadata", "drop_invalid_rows",
+}  # fmt: skip
+
+
+def _refuse_unknown_keys(name: str, raw: dict) -> None:
+    """pandera silently drops keys it does not know, so a misspelt rule would vanish unseen."""
+    from pandera.api.checks import Check
+
+    def is_check(key: str) -> bool:
+        return callable(getattr(Check, key, None)) and not key.startswith("_")
+
+    for key in raw:
+        if key not in _SCHEMA_KEYS:
+            raise ContractError(
+                messages.SCHEMA_INVALID.format(name=name, reason=f"clave desconocida «{key}»")
+            )
+    frame_checks = raw.get("checks") or {}
+    for key in frame_checks if isinstance(frame_checks, dict) else []:
+        if not is_check(key):
+            raise ContractError(
+                messages.SCHEMA_INVALID.format(name=name, reason=f"regla desconocida «{key}»")
+            )
+    for column, spec in raw["columns"].items():
+        for key in spec or {}:
+            if key not in _COLUMN_KEYS and not is_check(key):
+                raise ContractError(
+                    messages.SCHEMA_INVALID.format(
+                        name=name,
+                        reason=f"la columna «{column}» tiene una regla o clave desconocida «{key}»",
+                    )
+                )
+
+
 @cache
 def _load(path: Path, _mtime: int) -> Contract:
     from pandera.io.pandas_io import deserialize_schema
@@ -74,6 +114,7 @@ def _load(path: Path, _mtime: int) -> Contract:
         raise ContractError(
             messages.SCHEMA_INVALID.format(name=name, reason="no declara «columns»")
         )
+    _refuse_unknown_keys(name, raw)
     try:
         schema = deserialize_schema(raw)
     except Exception as exc:  # pandera raises TypeError/AttributeError/SchemaInitError…

@@ -23,7 +23,7 @@ from datos_cali.reading.sniff import (
     detect_delimiter,
     detect_encoding,
     fail,
-    utf8_error_ratio,
+    mixed_encoding_row,
 )
 from datos_cali.reading.table import RawTable
 
@@ -141,25 +141,24 @@ def _read_with_arrow(path: Path, enc: TextEncoding, delim: str, width: int, *, q
 
 def _raise_if_mixed(path: Path) -> None:
     """Valid UTF-8 accents next to invalid bytes: two exports pasted together. Block it."""
-    decoder = codecs.getincrementaldecoder("utf-8")("strict")
-    offset, newlines = 0, 0
+    newlines, seen_utf8, carry = 0, False, b""
     with path.open("rb") as handle:
         while chunk := handle.read(BLOCK_SIZE):
-            try:
-                decoder.decode(chunk)
-            except UnicodeDecodeError as exc:
-                before = chunk[: max(exc.start, 0)]
-                seen_multibyte = offset > 0 or utf8_error_ratio(before)[0] > 0
-                if seen_multibyte:
-                    row = newlines + before.count(b"\n") + 1
-                    raise fail(
-                        Kind.ENCODING,
-                        "codificacion_mezclada",
-                        messages.ENCODING_MIXED.format(row=row),
-                    ) from None
-                return
-            newlines += chunk.count(b"\n")
-            offset += len(chunk)
+            data = carry + chunk
+            cut = data.rfind(b"\n") + 1 or len(data)
+            data, carry = data[:cut], data[cut:]
+            row = mixed_encoding_row(data, seen_utf8=seen_utf8, rows_before=newlines)
+            if row is not None:
+                raise fail(
+                    Kind.ENCODING, "codificacion_mezclada", messages.ENCODING_MIXED.format(row=row)
+                )
+            if not data.isascii():
+                try:
+                    data.decode("utf-8")
+                    seen_utf8 = True
+                except UnicodeDecodeError:
+                    return  # a non-UTF-8 file: the caller re-detects its code page
+            newlines += data.count(b"\n")
 
 
 def _fallback_encoding(path: Path) -> TextEncoding:

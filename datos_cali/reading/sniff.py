@@ -81,6 +81,9 @@ def detect_encoding(sample: bytes, declared: str | None = None) -> TextEncoding:
         )
     if _is_utf8(sample):
         return TextEncoding("utf-8", bom=False)
+    row = mixed_encoding_row(sample)
+    if row is not None:
+        raise fail(Kind.ENCODING, "codificacion_mezclada", messages.ENCODING_MIXED.format(row=row))
     best = from_bytes(sample, cp_isolation=["cp1252", "latin_1", "utf_8"]).best()
     name = best.encoding if best is not None else "latin_1"
     if name == "utf_8":  # charset-normalizer tolerates a few bad bytes; we do not
@@ -108,12 +111,22 @@ def _is_utf8(sample: bytes) -> bool:
         return exc.start >= len(sample) - 3 and exc.reason == "unexpected end of data"
 
 
-def utf8_error_ratio(sample: bytes) -> tuple[int, int]:
-    """(valid multi-byte sequences, invalid bytes): both high means mixed encodings."""
-    text = sample.decode("utf-8", errors="replace")
-    invalid = text.count("\ufffd")
-    multibyte = sum(1 for ch in text if ord(ch) > 127 and ch != "\ufffd")
-    return multibyte, invalid
+def mixed_encoding_row(data: bytes, *, seen_utf8: bool = False, rows_before: int = 0) -> int | None:
+    """The row of the first invalid UTF-8 byte when valid UTF-8 accents came before it.
+
+    Valid multi-byte sequences next to invalid bytes mean two exports were pasted together; a
+    plain cp1252 file almost never forms valid UTF-8 sequences by accident.
+    """
+    try:
+        data.decode("utf-8")
+        return None
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data" and exc.start >= len(data) - 3:
+            return None
+        before = data[: exc.start]
+        if not seen_utf8 and before.decode("utf-8", errors="ignore").isascii():
+            return None
+        return rows_before + before.count(b"\n") + 1
 
 
 def detect_delimiter(text_sample: str, declared: str | None = None) -> str:

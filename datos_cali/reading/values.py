@@ -136,7 +136,7 @@ def _spell_months(text: pa.Array) -> pa.Array:
     text = pc.replace_substring_regex(pc.utf8_normalize(text, "NFKD"), r"\p{Mn}", "")
     text = pc.replace_substring_regex(text, r"\s*,?\s+del?\s+|\s*,\s*", "/")
     for number, names in _MONTHS.items():
-        text = pc.replace_substring_regex(text, rf"\b({names})\.?\b", number)
+        text = pc.replace_substring_regex(text, rf"\b({names})\b\.?", number)
     text = pc.replace_substring_regex(
         pc.utf8_trim_whitespace(text), r"\s+([0-9]{1,2}:[0-9])", r"t\1"
     )

@@ -7,6 +7,7 @@ the typing step sees what a person saw in Excel.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import zipfile
 from pathlib import Path
 
@@ -113,7 +114,7 @@ def _to_raw(rows: list[tuple[int, list[str]]]) -> RawTable:
     header_at = next(
         i
         for i, (_, cells) in enumerate(rows[:_HEADER_SEARCH_ROWS])
-        if sum(1 for c in cells if c.strip()) >= max(1, width // 2)
+        if sum(1 for c in cells if c.strip()) >= min(width, max(2, math.ceil(width / 2)))
     )
     _, header = rows[header_at]
     body = rows[header_at + 1 :]

@@ -1,0 +1,24 @@
+import shutil
+
+
+def test_catalog_check_passes_on_the_repository(cli):
+    result = cli("catalog", "check")
+    assert result.exit_code == 0
+    assert "Catálogo correcto: 14 conjuntos" in result.stdout
+
+
+def test_catalog_check_fails_naming_the_broken_file(cli, tmp_path, project_root, monkeypatch):
+    shutil.copytree(project_root / "datasets", tmp_path / "datasets")
+    broken = tmp_path / "datasets" / "educacion" / "resultados-saber-11.yaml"
+    broken.write_text(broken.read_text(encoding="utf-8") + "color: azul\n", encoding="utf-8")
+    monkeypatch.setenv("DATOS_CALI_CATALOG", str(tmp_path / "datasets"))
+    result = cli("catalog", "check")
+    assert result.exit_code == 1
+    assert "resultados-saber-11.yaml" in result.stdout
+    assert "clave desconocida «color»" in result.stdout
+
+
+def test_catalog_list_shows_every_dataset(cli):
+    result = cli("catalog", "list")
+    assert result.exit_code == 0
+    assert "vacunacion-covid19" in result.stdout and "datos.cali.gov.co" in result.stdout
