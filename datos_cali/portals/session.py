@@ -1,0 +1,90 @@
+"""Open the portal for each catalog target: the real one with credentials, else the local portal.
+
+One `PortalSession` per run: the embedded local portal (started in-process on a free port, data
+under `<state>/portal`) is shared by every dataset and target of the run and stopped at the end.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import SecretStr
+
+from datos_cali.catalog.models import Portal as Target
+from datos_cali.portals.base import Portal
+from datos_cali.portals.credentials import CkanCredentials, SocrataCredentials
+
+LOCAL_KEY = "local"
+
+
+class PortalSession:
+    def __init__(
+        self,
+        state_dir: Path,
+        *,
+        socrata: SocrataCredentials | None = None,
+        ckan: CkanCredentials | None = None,
+        use_env: bool = True,
+    ):
+        self.state_dir = Path(state_dir)
+        self.socrata = socrata or (SocrataCredentials.from_env() if use_env else None)
+        self.ckan = ckan or (CkanCredentials.from_env() if use_env else None)
+        self._local = None
+        self._portals: dict[Target, Portal] = {}
+
+    def __enter__(self) -> PortalSession:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def local(self):
+        """The embedded portal, started on first use."""
+        if self._local is None:
+            from datos_cali.localportal import LocalPortal
+
+            self._local = LocalPortal(self.state_dir / "portal").start()
+        return self._local
+
+    def is_local(self, target: Target) -> bool:
+        return (self.socrata if target == Target.DATOS_GOV_CO else self.ckan) is None
+
+    def portal(self, target: Target) -> Portal:
+        if target not in self._portals:
+            self._portals[target] = self._open(target)
+        return self._portals[target]
+
+    def _open(self, target: Target) -> Portal:
+        if target == Target.DATOS_GOV_CO:
+            from datos_cali.portals.socrata import SocrataPortal
+
+            if self.socrata is not None:
+                return SocrataPortal(self.socrata)
+            creds = self.local.credentials
+            local = SocrataCredentials(
+                domain=self.local.domain,
+                scheme="http",
+                app_token=SecretStr(creds.app_token),
+                key_id=SecretStr(creds.key_id),
+                key_secret=SecretStr(creds.key_secret),
+            )
+            return SocrataPortal(local, key=f"socrata@{LOCAL_KEY}")
+        from datos_cali.portals.ckan import CkanPortal
+
+        if self.ckan is not None:
+            return CkanPortal(self.ckan)
+        return CkanPortal(
+            CkanCredentials(
+                url=self.local.url, api_token=SecretStr(self.local.credentials.ckan_token)
+            ),
+            key=f"ckan@{LOCAL_KEY}",
+        )
+
+    def close(self) -> None:
+        for portal in self._portals.values():
+            portal.close()
+        self._portals.clear()
+        if self._local is not None:
+            self._local.stop()
+            self._local = None

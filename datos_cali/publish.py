@@ -1,0 +1,240 @@
+"""Publish a validated dataset to one portal: only what changed, safely, verified.
+
+    ensure the asset → merge metadata → diff against "last published" → send deletes and
+    upserts in chunks (or replace through a working copy when there is no row identifier) →
+    verify count and a sample read back → only then record "last published".
+
+If the portal does not match the source after the incremental pass (someone edited it, a crash
+left extra rows, the state was lost), the row keys are reconciled and the check runs again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from datos_cali.catalog.models import Coordinates
+from datos_cali.portals.base import DatasetSpec, Portal, PortalError, WriteResult
+from datos_cali.portals.diff import ChangeSet, Snapshot, changes
+from datos_cali.portals.records import canonical_rows, chunks, differences, row_keys
+from datos_cali.portals.socrata import payload_size
+from datos_cali.portals.state import PublicationState, Published
+
+CHUNK_ROWS = 10_000
+CHUNK_BYTES = 4 * 1024**2
+SAMPLE = 100
+
+ERR_COUNT = "El portal tiene {actual} filas y la fuente {expected}, aun después de reconciliar."
+ERR_SAMPLE = "{count} filas leídas del portal no coinciden con la fuente (columnas: {fields})."
+
+
+class VerificationError(PortalError):
+    def __init__(self, message: str):
+        super().__init__(message, transient=False)
+
+
+@dataclass
+class PublishOutcome:
+    target: str
+    asset_id: str
+    url: str
+    outcome: str  # "published" | "unchanged"
+    rows: int
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+    rows_sent: int = 0
+    reconciled: bool = False
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class _Job:
+    frame: pd.DataFrame
+    spec: DatasetSpec
+    portal: Portal
+    coordinates: Coordinates | None
+    chunk_rows: int
+    chunk_bytes: int
+    written: WriteResult = field(default_factory=WriteResult)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def timed(self, step: str, started: float) -> None:
+        self.timings[step] = round(self.timings.get(step, 0) + time.perf_counter() - started, 4)
+
+    def batches(self, positions: np.ndarray) -> Iterator[list[dict]]:
+        """Canonical rows for `positions`, built a block at a time, split by rows and bytes."""
+        for start in range(0, len(positions), self.chunk_rows):
+            block = self.frame.iloc[positions[start : start + self.chunk_rows]]
+            rows = canonical_rows(block, self.spec, self.coordinates)
+            yield from chunks(
+                rows, max_rows=self.chunk_rows, max_bytes=self.chunk_bytes, size_of=payload_size
+            )
+
+
+def publish(
+    frame: pd.DataFrame,
+    spec: DatasetSpec,
+    portal: Portal,
+    state: PublicationState,
+    *,
+    asset_id: str | None = None,
+    coordinates: Coordinates | None = None,
+    source_sha256: str | None = None,
+    now: dt.datetime | None = None,
+    chunk_rows: int = CHUNK_ROWS,
+    chunk_bytes: int = CHUNK_BYTES,
+) -> PublishOutcome:
+    job = _Job(frame.reset_index(drop=True), spec, portal, coordinates, chunk_rows, chunk_bytes)
+    with state.writing(spec.slug):
+        started = time.perf_counter()
+        snapshot = Snapshot.of(job.frame, spec)
+        job.timed("diff", started)
+        last = state.last(spec.slug)
+        asset_id = asset_id or state.asset_id(spec.slug) or (last.asset_id if last else None)
+        started = time.perf_counter()
+        if asset_id is None:
+            asset_id = _create(job, state)
+            _load_new(job, asset_id)
+            portal.make_public(asset_id)
+            previous = None
+        else:
+            portal.update_metadata(asset_id, spec)
+            previous = last if last and last.asset_id == asset_id else None
+            _update(job, asset_id, snapshot, previous)
+        job.timed("write", started)
+        started = time.perf_counter()
+        reconciled = _verify(job, asset_id, snapshot)
+        job.timed("verify", started)
+        state.record(
+            spec.slug,
+            Published(
+                asset_id, now or dt.datetime.now(dt.UTC), source_sha256, len(job.frame), snapshot
+            ),
+        )
+    written = job.written
+    return PublishOutcome(
+        target=portal.target,
+        asset_id=asset_id,
+        url=portal.dataset_url(asset_id),
+        outcome="published" if written.rows_sent else "unchanged",
+        rows=len(job.frame),
+        created=written.created,
+        updated=written.updated,
+        deleted=written.deleted,
+        rows_sent=written.rows_sent,
+        reconciled=reconciled,
+        timings=job.timings,
+    )
+
+
+def _create(job: _Job, state: PublicationState) -> str:
+    """Create the asset and remember its id at once, so a crash later does not create another."""
+    try:
+        asset_id = job.portal.create_dataset(job.spec)
+    except PortalError as exc:
+        if not exc.transient:
+            raise
+        asset_id = job.portal.find_dataset(job.spec)  # the answer was lost; did it land?
+        if asset_id is None:
+            raise
+    state.remember_asset(job.spec.slug, asset_id)
+    return asset_id
+
+
+def _everything(job: _Job) -> np.ndarray:
+    return np.arange(len(job.frame))
+
+
+def _load_new(job: _Job, asset_id: str) -> None:
+    if job.spec.row_identifier:
+        for batch in job.batches(_everything(job)):
+            job.written.add(job.portal.upsert(asset_id, job.spec, batch))
+    else:
+        job.written.add(
+            job.portal.replace(asset_id, job.spec, job.batches(_everything(job)), published=False)
+        )
+
+
+def _update(job: _Job, asset_id: str, snapshot: Snapshot, previous: Published | None) -> None:
+    if job.spec.row_identifier:
+        prior = previous.snapshot if previous else None
+        _apply(job, asset_id, changes(snapshot, prior))
+        return
+    if previous and previous.snapshot and snapshot.same_content(previous.snapshot):
+        return
+    job.written.add(
+        job.portal.replace(asset_id, job.spec, job.batches(_everything(job)), published=True)
+    )
+
+
+def _apply(job: _Job, asset_id: str, change: ChangeSet) -> None:
+    for start in range(0, len(change.delete_keys), job.chunk_rows):
+        keys = change.delete_keys[start : start + job.chunk_rows]
+        job.written.add(job.portal.delete(asset_id, job.spec, keys))
+    for batch in job.batches(change.upsert_positions):
+        job.written.add(job.portal.upsert(asset_id, job.spec, batch))
+
+
+def _verify(job: _Job, asset_id: str, snapshot: Snapshot) -> bool:
+    """Count and sample; on a count mismatch reconcile keys once, then check again."""
+    expected = len(job.frame)
+    reconciled = False
+    if job.portal.count(asset_id) != expected:
+        if not job.spec.row_identifier:
+            job.written.add(
+                job.portal.replace(
+                    asset_id, job.spec, job.batches(_everything(job)), published=True
+                )
+            )
+        else:
+            _reconcile(job, asset_id, snapshot)
+        reconciled = True
+        actual = job.portal.count(asset_id)
+        if actual != expected:
+            raise VerificationError(ERR_COUNT.format(actual=actual, expected=expected))
+    _compare_sample(job, asset_id, snapshot)
+    return reconciled
+
+
+def _reconcile(job: _Job, asset_id: str, snapshot: Snapshot) -> None:
+    on_portal = pd.Index(job.portal.keys(asset_id, job.spec), dtype=object)
+    source = pd.Index(snapshot.keys, dtype=object)
+    extra = [str(k) for k in on_portal[~on_portal.isin(source)]]
+    missing = np.flatnonzero(~source.isin(on_portal))
+    _apply(job, asset_id, ChangeSet(missing, extra, new=len(missing), changed=0))
+
+
+def _compare_sample(job: _Job, asset_id: str, snapshot: Snapshot) -> None:
+    n = len(job.frame)
+    if n == 0:
+        return
+    rng = np.random.default_rng(n)
+    fields = job.spec.fields
+    if job.spec.row_identifier:
+        positions = np.unique(rng.choice(n, size=min(SAMPLE, n), replace=False))
+        expected = canonical_rows(job.frame.iloc[positions], job.spec, job.coordinates)
+        keys = [str(k) for k in row_keys(job.frame.iloc[positions], job.spec.row_identifier)]
+        found = {
+            str(row[job.spec.row_identifier]): row
+            for row in job.portal.rows_by_key(asset_id, job.spec, keys)
+        }
+        pairs = [(row, found.get(key, {})) for row, key in zip(expected, keys, strict=True)]
+    else:
+        start = int(rng.integers(0, max(1, n - SAMPLE)))
+        expected = canonical_rows(job.frame.iloc[start : start + SAMPLE], job.spec, job.coordinates)
+        pairs = list(
+            zip(expected, job.portal.rows_page(asset_id, job.spec, start, SAMPLE), strict=False)
+        )
+    bad = [differences(want, got, fields) for want, got in pairs]
+    bad = [d for d in bad if d]
+    if bad or len(pairs) < min(SAMPLE, n):
+        columns = sorted({f for d in bad for f in d}) or ["(filas faltantes)"]
+        raise VerificationError(
+            ERR_SAMPLE.format(count=max(len(bad), 1), fields=", ".join(columns))
+        )

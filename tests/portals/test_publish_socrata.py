@@ -1,0 +1,209 @@
+"""Publishing to the local portal over HTTP with the real sodapy client."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import requests
+
+from datos_cali.localportal import FaultSettings
+from datos_cali.portals.records import canonical_rows, differences
+from datos_cali.portals.spec import DATA_FIELDSET, ENTITY_FIELDSET
+from datos_cali.publish import VerificationError
+from tests.portals.conftest import all_demo_slugs, prepared
+
+
+def assert_portal_equals_source(publisher, outcome, item, frame=None):
+    frame = item.frame if frame is None else frame
+    expected = canonical_rows(frame, item.spec, item.dataset.coordinates)
+    actual = publisher.all_rows(outcome.asset_id, item.spec)
+    assert publisher.portal.count(outcome.asset_id) == len(expected)
+    fields = item.spec.fields
+    if item.spec.row_identifier:
+        key = item.spec.row_identifier
+        by_key = {str(row[key]): row for row in actual}
+        assert len(by_key) == len(actual), "duplicate rows on the portal"
+        pairs = [(row, by_key.get(str(row[key]), {})) for row in expected]
+    else:
+        pairs = list(zip(expected, actual, strict=True))
+    mismatched = [differences(want, got, fields) for want, got in pairs]
+    assert not any(mismatched), [m for m in mismatched if m][:3]
+
+
+@pytest.mark.parametrize("slug", all_demo_slugs())
+def test_every_demo_dataset_publishes_and_reads_back_identical(publisher, slug):
+    item = prepared(slug)
+    outcome = publisher.publish(item)
+    assert outcome.outcome == "published"
+    assert outcome.rows == len(item.frame) and outcome.created == len(item.frame)
+    assert_portal_equals_source(publisher, outcome, item)
+    again = publisher.publish(item)
+    assert (again.outcome, again.rows_sent) == ("unchanged", 0)
+
+
+def test_values_reach_the_portal_as_socrata_expects(publisher):
+    item = prepared("predios-propiedad-distrito")
+    outcome = publisher.publish(item)
+    base = f"{publisher.local.url}/resource/{outcome.asset_id}.json"
+    row = requests.get(
+        base, params={"numero_predial_nacional": "760010102022126452774000001318"}, timeout=10
+    ).json()[0]
+    assert row["ubicacion"] == {
+        "type": "Point",
+        "coordinates": [-76.561954, 3.353947],
+    }  # longitude first
+    assert row["avaluo_catastral"] == "2607028000"  # money stored as a number (SODA returns text)
+    contracts = publisher.publish(prepared("contratacion-urgencia-manifiesta"))
+    first = requests.get(
+        f"{publisher.local.url}/resource/{contracts.asset_id}.json",
+        params={"$limit": 1},
+        timeout=10,
+    ).json()[0]
+    assert first["fecha_suscripcion"] == "2021-03-13T00:00:00.000"  # floating timestamp, no offset
+    assert first["enlace_secop"]["url"].startswith("https://community.secop.gov.co/")
+
+
+def test_metadata_is_complete_and_the_merge_keeps_what_we_do_not_own(publisher):
+    item = prepared("vacunacion-covid19")
+    outcome = publisher.publish(item)
+    view_url = f"{publisher.local.url}/api/views/{outcome.asset_id}.json"
+    auth = (publisher.local.credentials.key_id, publisher.local.credentials.key_secret)
+    view = requests.get(view_url, auth=auth, timeout=10).json()
+    custom = view["metadata"]["custom_fields"]
+    assert custom[ENTITY_FIELDSET]["Área o dependencia"] == "Secretaría de Salud Pública"
+    assert custom[DATA_FIELDSET]["Frecuencia de Actualización"] == "Semanal"
+    assert view["metadata"]["rowIdentifier"] == "id_registro"
+    assert (
+        view["publicationStage"] == "published" and view["category"] == "Salud y Protección Social"
+    )
+    # Someone adds an attachment and a fieldset of their own on the portal…
+    metadata = {**view["metadata"], "attachments": [{"filename": "diccionario.pdf"}]}
+    metadata["custom_fields"] = {**custom, "Otro": {"Nota": "de la entidad"}}
+    requests.put(
+        view_url, json={"metadata": metadata, "owner_note": "x"}, auth=auth, timeout=10
+    ).raise_for_status()
+    publisher.publish(item)  # …and the next run merges instead of wiping them.
+    after = requests.get(view_url, auth=auth, timeout=10).json()
+    assert after["metadata"]["attachments"] == [{"filename": "diccionario.pdf"}]
+    assert after["metadata"]["custom_fields"]["Otro"] == {"Nota": "de la entidad"}
+    assert after["owner_note"] == "x"
+    assert after["metadata"]["custom_fields"][DATA_FIELDSET]["Idioma"] == "Español"
+
+
+def test_one_percent_change_sends_only_those_rows(publisher):
+    item = prepared("vacunacion-covid19")
+    first = publisher.publish(item)
+    publisher.local.clear_request_log()
+
+    frame = item.frame.copy()
+    rng = np.random.default_rng(7)
+    changed = rng.choice(len(frame), size=300, replace=False)
+    frame.loc[changed, "ips_vacunadora"] = "IPS de prueba"
+    removed = frame.index[~frame.index.isin(changed)][:50]
+    removed_keys = set(frame.loc[removed, "id_registro"])
+    frame = frame.drop(index=removed)
+    added = frame.iloc[:100].copy()
+    added["id_registro"] = [f"VAC-9{i:06d}" for i in range(100)]
+    frame = __import__("pandas").concat([frame, added], ignore_index=True)
+
+    second = publisher.publish(item, frame)
+    assert (second.created, second.updated, second.deleted) == (100, 300, 50)
+
+    sent = [
+        e
+        for e in publisher.local.request_log()
+        if e.method == "POST" and e.path.startswith("/resource/")
+    ]
+    sent_ids = [rid for entry in sent for rid in entry.row_ids]
+    expected = (
+        set(item.frame.loc[changed, "id_registro"]) | set(added["id_registro"]) | removed_keys
+    )
+    assert sorted(sent_ids) == sorted(expected)  # each changed row exactly once, nothing else
+    assert first.asset_id == second.asset_id
+    assert_portal_equals_source(publisher, second, item, frame)
+
+
+def test_without_row_identifier_a_working_copy_is_published(publisher):
+    item = prepared("indice-mensual-actividad-economica")
+    first = publisher.publish(item)
+    publisher.local.clear_request_log()
+    frame = item.frame.copy()
+    frame.loc[5, "indice_2015_100"] = 123.45
+    second = publisher.publish(item, frame)
+    assert second.asset_id == first.asset_id and second.outcome == "published"
+    log = [(e.method, e.path, e.query) for e in publisher.local.request_log()]
+    copy_calls = [entry for entry in log if "method=copy" in entry[2]]
+    assert copy_calls, log
+    copy_id = next(
+        e.dataset_id
+        for e in publisher.local.request_log()
+        if e.method == "PUT" and e.path.startswith("/resource/")
+    )
+    assert copy_id != first.asset_id  # the replace went to the working copy, never the public view
+    assert any(m == "POST" and p == f"/api/views/{copy_id}/publication.json" for m, p, _ in log)
+    assert_portal_equals_source(publisher, second, item, frame)
+
+
+def test_request_ids_of_writes_are_recorded(publisher):
+    publisher.publish(prepared("resultados-saber-11"))
+    served = {e.request_id for e in publisher.local.request_log() if e.method in ("POST", "PUT")}
+    assert publisher.portal.traffic.request_ids
+    assert set(publisher.portal.traffic.request_ids) <= served
+
+
+def test_a_portal_that_disagrees_after_the_write_is_not_recorded_as_published(publisher):
+    item = prepared("contratacion-parque-pacifico")
+    first = publisher.publish(item)
+    before = publisher.state.last(item.spec.slug)
+    # Someone edits a row on the portal behind the pipeline's back; the source did not change.
+    tampered = canonical_rows(item.frame.iloc[[3]], item.spec)[0] | {"estado": "Suspendido"}
+    publisher.portal.upsert(first.asset_id, item.spec, [tampered])
+    with pytest.raises(VerificationError, match="no coinciden con la fuente"):
+        publisher.publish(item)
+    assert publisher.state.last(item.spec.slug).published_at == before.published_at
+
+
+def test_rows_missing_on_the_portal_are_reconciled(publisher):
+    item = prepared("areas-proteccion-forestal")
+    first = publisher.publish(item)
+    victim = str(item.frame.loc[4, "codigo_area"])
+    publisher.portal.delete(first.asset_id, item.spec, [victim])
+    again = publisher.publish(item)
+    assert again.reconciled and again.created == 1
+    assert_portal_equals_source(publisher, again, item)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_publishing_converges_under_faults(publisher, seed, monkeypatch):
+    monkeypatch.setenv("DATOS_CALI_BACKOFF", "0.01")
+    item = prepared("aprovechamiento-residuos-solidos")
+    keyed = prepared("vacunacion-covid19")
+    publisher.local.set_faults(
+        FaultSettings(
+            seed=seed,
+            rate_429=0.1,
+            rate_500=0.05,
+            rate_503=0.05,
+            rate_reset=0.05,
+            rate_after_write=0.05,
+            retry_after=0,
+        )
+    )
+    for target in (item, keyed):
+        outcome = None
+        for _attempt in range(5):  # the flow retries transient failures the same way
+            try:
+                outcome = publisher.publish(target, chunk_rows=2_000)
+                break
+            except Exception as exc:
+                assert getattr(exc, "transient", False), exc
+        assert outcome is not None
+        publisher.local.set_faults(FaultSettings())
+        assert_portal_equals_source(publisher, outcome, target)
+        publisher.local.set_faults(
+            FaultSettings(
+                seed=seed + 10, rate_429=0.1, rate_reset=0.05, rate_after_write=0.05, retry_after=0
+            )
+        )
+    faults = [e.fault for e in publisher.local.request_log() if e.fault]
+    assert faults  # faults really happened
