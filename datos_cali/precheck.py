@@ -1,20 +1,23 @@
 """The pre-check an organismo runs before sending a file: will it publish, and if not, why.
 
-Reads, types and validates the file against its dataset's contract, then runs the quality
-gates. Never imports Prefect or Great Expectations: it must answer in about a second.
+Reads the file, then runs the same analysis the publish flow runs (`datos_cali.quality.analyse`):
+personal data on the raw text, the contract with personal values masked, the MinTIC criteria
+and the review codes. Never imports Prefect or Great Expectations: it must answer in about a
+second.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from datos_cali import messages
-from datos_cali.catalog.models import Dataset
-from datos_cali.contracts.coerce import TypedTable, coerce
+from datos_cali.catalog.models import Dataset, Organismo
+from datos_cali.contracts.coerce import TypedTable
 from datos_cali.contracts.schema import Contract
-from datos_cali.contracts.validate import validate
 from datos_cali.findings import Finding, Kind, blocking, warnings
+from datos_cali.quality import Analysis, analyse
 from datos_cali.reading import ReadError, read_table
 
 
@@ -27,6 +30,8 @@ class PrecheckResult:
     findings: list[Finding] = field(default_factory=list)
     typed: TypedTable | None = None
     scores: dict[str, float] = field(default_factory=dict)
+    overall: float | None = None  # weighted index of the scores
+    analysis: Analysis | None = None  # the whole analysis, for the flows (pii, masker, scores)
 
     @property
     def errors(self) -> list[Finding]:
@@ -57,30 +62,51 @@ class PrecheckResult:
         return out
 
 
-def precheck(path: Path, dataset: Dataset, contract: Contract) -> PrecheckResult:
-    result = PrecheckResult(dataset=dataset.slug, file=str(path))
+def precheck(
+    path: Path,
+    dataset: Dataset,
+    contract: Contract,
+    *,
+    organismo: Organismo | None = None,
+    now: dt.datetime | None = None,
+    last_updated: dt.datetime | None = None,
+    name: str | None = None,
+) -> PrecheckResult:
+    """Read `path` and analyse it. The command line knows no last publication (None); the
+    publish flow passes it, so Actualidad measures the real age of the data. `name` is the
+    file name as sent when `path` is its archived copy."""
+    result = PrecheckResult(dataset=dataset.slug, file=name or str(path))
     try:
         raw = read_table(
             path,
             sheet=dataset.reading.sheet,
             encoding=dataset.reading.encoding,
             delimiter=dataset.reading.delimiter,
+            name=name,
         )
     except ReadError as exc:
         result.findings.append(exc.finding)
         return result
     result.rows = raw.num_rows
     result.columns = list(raw.headers)
-    result.findings.extend(raw.findings)
     if raw.num_rows == 0:
+        result.findings.extend(raw.findings)
         result.findings.append(
             Finding(kind=Kind.EMPTY, code="sin_filas", message=messages.EMPTY_NO_ROWS)
         )
         return result
     # Structure problems do not stop here: the person gets every problem in one pass.
-    aliases = {name: doc.aliases for name, doc in dataset.columns.items()}
-    typed = coerce(raw, contract, aliases=aliases, decimal=dataset.reading.decimal)
-    result.typed = typed
-    result.findings.extend(typed.findings)
-    result.findings.extend(validate(typed, contract))
+    analysis = analyse(
+        raw,
+        dataset,
+        contract,
+        now=now or dt.datetime.now(dt.UTC),
+        last_updated=last_updated,
+        organismo=organismo,
+    )
+    result.analysis = analysis
+    result.typed = analysis.typed
+    result.findings.extend(analysis.findings)
+    result.scores = analysis.score_values()
+    result.overall = analysis.assessment.overall
     return result

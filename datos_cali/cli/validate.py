@@ -79,7 +79,7 @@ def validate(
     problem = _path_problem(file)
     if problem:
         _could_not_run(file, dataset, "format", *problem, as_json)
-    _catalog, entry = dataset_or_none(dataset)
+    catalog, entry = dataset_or_none(dataset)
     if entry is None:
         _could_not_run(
             file,
@@ -94,7 +94,7 @@ def validate(
     except ContractError as exc:
         _could_not_run(file, dataset, "metadata", "esquema_invalido", str(exc), as_json)
     try:
-        result = precheck(file, entry, contract)
+        result = precheck(file, entry, contract, organismo=catalog.organismo_of(entry))
     except OSError as exc:
         _could_not_run(
             file,
@@ -136,7 +136,24 @@ def _print_human(result) -> None:
             table.add_row(finding.kind.value, finding.column or "—", rows or "—", finding.message)
         out.print(table)
     if result.scores:
-        scores = ", ".join(f"{k}: {v:.1f}" for k, v in result.scores.items())
-        out.print(f"[bold]Puntajes de calidad:[/] {scores}")
+        _print_scores(result)
     verdict = messages.VERDICT_PUBLISHABLE if result.publishable else messages.VERDICT_BLOCKED
     out.print(f"[bold {'green' if result.publishable else 'red'}]{verdict}[/]")
+
+
+def _print_scores(result) -> None:
+    """One compact line: «Completitud 9,8 · Unicidad 10,0 · …» and the weighted index."""
+    from datos_cali.quality import messages as quality_messages
+    from datos_cali.quality import registry
+
+    names = {criterion.id: criterion.name for criterion in registry()}
+    scores = " · ".join(
+        f"{names.get(key, key)} {quality_messages.decimal(value)}"
+        for key, value in result.scores.items()
+    )
+    out.print(f"[bold]{quality_messages.SCORES_TITLE}:[/] {scores}")
+    if result.overall is not None:
+        overall = quality_messages.SCORES_OVERALL.format(
+            value=quality_messages.decimal(result.overall)
+        )
+        out.print(f"[bold]{overall}[/]")

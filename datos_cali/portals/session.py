@@ -51,9 +51,14 @@ class PortalSession:
         return (self.socrata if target == Target.DATOS_GOV_CO else self.ckan) is None
 
     def portal(self, target: Target) -> Portal:
+        """The session's shared adapter for `target`."""
         if target not in self._portals:
             self._portals[target] = self._open(target)
         return self._portals[target]
+
+    def open(self, target: Target) -> Portal:
+        """A fresh adapter (its own traffic counters); the caller closes it."""
+        return self._open(target)
 
     def _open(self, target: Target) -> Portal:
         if target == Target.DATOS_GOV_CO:

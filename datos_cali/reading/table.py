@@ -44,8 +44,12 @@ def read_table(
     sheet: str | None = None,
     encoding: str | None = None,
     delimiter: str | None = None,
+    name: str | None = None,
 ) -> RawTable:
-    """Read any supported submission; raises `ReadError` with a finding when it is not a table."""
+    """Read any supported submission; raises `ReadError` with a finding when it is not a table.
+
+    `name` is the file name as sent, when `path` is an archived copy named by its digest.
+    """
     path = Path(path)
     size = path.stat().st_size
     limit = limits.max_file_bytes()
@@ -60,7 +64,7 @@ def read_table(
     with path.open("rb") as handle:
         head = handle.read(SAMPLE_BYTES)
     kind = container_format(head)
-    extension = path.suffix.lower()
+    extension = Path(name or path.name).suffix.lower()
     if kind == "zip":
         from datos_cali.reading.xlsx_file import read_xlsx
 

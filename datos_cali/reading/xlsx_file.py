@@ -27,20 +27,23 @@ def read_xlsx(path: Path, *, sheet: str | None = None) -> RawTable:
     _refuse_bombs(path)
     import openpyxl  # imported here: the CSV path never needs it
 
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many unrelated types for broken files
-        raise fail(
-            Kind.FORMAT, "excel_danado", messages.FORMAT_XLSX_BROKEN.format(reason=_short(exc))
-        ) from None
-    try:
-        worksheet = _pick_sheet(workbook, sheet)
-        rows = [
-            (number, [_cell_text(value) for value in values])
-            for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1)
-        ]
-    finally:
-        workbook.close()
+    # A file object, not a path: openpyxl refuses paths without an Excel extension, and
+    # archived copies are named by their digest.
+    with open(path, "rb") as handle:
+        try:
+            workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many unrelated types for broken files
+            raise fail(
+                Kind.FORMAT, "excel_danado", messages.FORMAT_XLSX_BROKEN.format(reason=_short(exc))
+            ) from None
+        try:
+            worksheet = _pick_sheet(workbook, sheet)
+            rows = [
+                (number, [_cell_text(value) for value in values])
+                for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1)
+            ]
+        finally:
+            workbook.close()
     return _to_raw(rows)
 
 

@@ -1,0 +1,135 @@
+"""The ledger's tables, as SQLAlchemy typed declarative models.
+
+Every table lives here (or in a module imported here), so the Alembic environment and the
+schema check in the tests see all of them. Adding a table is one model here plus one revision
+under `migrations/versions/` (see `datos_cali.ledger.guards` to make it append-only).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    Index,
+    MetaData,
+    String,
+    Text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+NAIVE_DATETIME = "La fecha «{value}» no tiene zona horaria; el registro guarda instantes en UTC."
+
+# Named constraints, so SQLite batch migrations can find and alter them later.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# JSON on SQLite, JSONB (indexable, compact) on PostgreSQL.
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+
+class UTCDateTime(TypeDecorator):
+    """An instant in UTC: timestamptz on PostgreSQL, naive-UTC text on SQLite; aware in Python."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(NAIVE_DATETIME.format(value=value))
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Outcome(StrEnum):
+    PUBLISHED = "published"  # the portal confirmed the new rows
+    UNCHANGED = "unchanged"  # same bytes or same rows as last published: nothing sent
+    REJECTED = "rejected"  # the contract or a quality gate stopped it: final, not retried
+    FAILED = "failed"  # something broke (network, portal, bug): may be retried
+
+
+TARGET_NONE = "none"  # a run rejected or failed before any portal was chosen
+
+
+class RunRecord(Base):
+    """One run of one dataset against one target portal; a run to two portals is two rows."""
+
+    __tablename__ = "runs"
+    __table_args__ = (
+        CheckConstraint(
+            "outcome IN ('published', 'unchanged', 'rejected', 'failed')", name="outcome"
+        ),
+        Index(None, "dataset", "target", "started_at"),
+        Index(None, "started_at"),
+        Index(None, "run_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    run_id: Mapped[str] = mapped_column(String(36))
+    flow_run_id: Mapped[str | None] = mapped_column(String(64))
+    dataset: Mapped[str] = mapped_column(String(200))
+    organismo: Mapped[str] = mapped_column(String(200))
+    target: Mapped[str] = mapped_column(String(100))
+    portal_url: Mapped[str | None] = mapped_column(Text)
+    asset_id: Mapped[str | None] = mapped_column(String(200))
+
+    source_kind: Mapped[str] = mapped_column(String(50))
+    source_uri: Mapped[str | None] = mapped_column(Text)
+    source_file_name: Mapped[str | None] = mapped_column(Text)
+    source_sha256: Mapped[str | None] = mapped_column(String(64))
+    source_bytes: Mapped[int | None] = mapped_column(BigInteger)
+    rows: Mapped[int | None]
+    columns: Mapped[int | None]
+
+    outcome: Mapped[str] = mapped_column(String(16))
+    findings_count: Mapped[int] = mapped_column(default=0)
+    errors_count: Mapped[int] = mapped_column(default=0)
+    warnings_count: Mapped[int] = mapped_column(default=0)
+    findings: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    quality_scores: Mapped[dict[str, float]] = mapped_column(JSONType, default=dict)
+
+    created: Mapped[int] = mapped_column(default=0)
+    updated: Mapped[int] = mapped_column(default=0)
+    deleted: Mapped[int] = mapped_column(default=0)
+    bytes_sent: Mapped[int] = mapped_column(BigInteger, default=0)
+    requests_count: Mapped[int] = mapped_column(default=0)
+    portal_request_ids: Mapped[list[str]] = mapped_column(JSONType, default=list)
+
+    error_message: Mapped[str | None] = mapped_column(Text)
+    report_path: Mapped[str | None] = mapped_column(Text)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    duration_s: Mapped[float]
+    timings: Mapped[dict[str, float]] = mapped_column(JSONType, default=dict)
+
+    def __repr__(self) -> str:
+        return (
+            f"RunRecord(id={self.id!r}, dataset={self.dataset!r}, target={self.target!r}, "
+            f"outcome={self.outcome!r}, started_at={self.started_at!r})"
+        )

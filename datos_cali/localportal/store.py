@@ -1,0 +1,154 @@
+"""The portal's SQLite file: schema, connections shared across server threads, transactions.
+
+One file (`portal.sqlite` under the data folder) keeps everything a restart must see: views, rows,
+usage events, the request log and the generated credentials. WAL mode lets readers run while a
+writer commits; writers are serialised by a process-wide lock so a request's transaction never
+meets SQLITE_BUSY, and each write request is exactly one transaction.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+FILE_NAME = "portal.sqlite"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS views (
+    id TEXT PRIMARY KEY,
+    body TEXT NOT NULL,
+    is_public INTEGER NOT NULL DEFAULT 0,
+    stage TEXT NOT NULL DEFAULT 'unpublished',
+    parent_id TEXT,
+    copy_ready INTEGER NOT NULL DEFAULT 1,
+    publication_group INTEGER NOT NULL,
+    row_identifier TEXT,
+    created_at REAL NOT NULL,
+    rows_updated_at REAL NOT NULL,
+    view_last_modified REAL NOT NULL,
+    view_count INTEGER NOT NULL DEFAULT 0,
+    download_count INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS views_by_parent ON views (parent_id);
+CREATE TABLE IF NOT EXISTS rows (
+    sid INTEGER PRIMARY KEY AUTOINCREMENT,
+    view_id TEXT NOT NULL,
+    row_key TEXT,
+    data TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS rows_by_key ON rows (view_id, row_key);
+CREATE INDEX IF NOT EXISTS rows_by_sid ON rows (view_id, sid);
+CREATE TABLE IF NOT EXISTS usage_events (
+    view_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS usage_by_view ON usage_events (view_id, kind, at);
+CREATE TABLE IF NOT EXISTS request_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at REAL NOT NULL,
+    method TEXT NOT NULL,
+    path TEXT NOT NULL,
+    query TEXT NOT NULL,
+    body_bytes INTEGER NOT NULL,
+    status INTEGER NOT NULL,
+    request_id TEXT NOT NULL,
+    dataset_id TEXT,
+    rows INTEGER,
+    row_ids TEXT NOT NULL,
+    fault TEXT,
+    elapsed_ms REAL NOT NULL,
+    app_token INTEGER NOT NULL,
+    authenticated INTEGER NOT NULL
+);
+"""
+
+
+def _fold(value: object) -> str | None:
+    """Case- and accent-insensitive form for `$q` (SQLite's lower() only knows ASCII)."""
+    return None if value is None else str(value).casefold()
+
+
+class Store:
+    """A small pool of connections to one SQLite file, safe to use from any thread."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._pool: list[sqlite3.Connection] = []
+        self._pool_lock = threading.Lock()
+        self._write_lock = threading.RLock()
+        self.ensure_schema(_SCHEMA)
+
+    def ensure_schema(self, script: str) -> None:
+        """Run `CREATE … IF NOT EXISTS` statements; other API modules (CKAN) add tables so."""
+        with self._write_lock, self._connection() as conn:
+            conn.executescript(script)
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(
+            self.path, isolation_level=None, check_same_thread=False, timeout=30.0
+        )
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.create_function("fold", 1, _fold, deterministic=True)
+        return conn
+
+    @contextmanager
+    def _connection(self) -> Iterator[sqlite3.Connection]:
+        with self._pool_lock:
+            conn = self._pool.pop() if self._pool else None
+        if conn is None:
+            conn = self._connect()
+        try:
+            yield conn
+        finally:
+            if conn.in_transaction:  # a reader left a statement open; never leak it
+                conn.rollback()
+            with self._pool_lock:
+                self._pool.append(conn)
+
+    @contextmanager
+    def read(self) -> Iterator[sqlite3.Connection]:
+        """A connection in autocommit mode for queries."""
+        with self._connection() as conn:
+            yield conn
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One transaction: committed when the block ends, rolled back if it raises."""
+        with self._write_lock, self._connection() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    def get_meta(self, key: str) -> str | None:
+        with self.read() as conn:
+            row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta_default(self, key: str, value: str) -> str:
+        """Store `value` unless the key exists; return what is stored (stable across restarts)."""
+        with self.write() as conn:
+            conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", (key, value))
+            return conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()[0]
+
+    def close(self) -> None:
+        """Close idle connections; later use opens new ones."""
+        with self._pool_lock:
+            pool, self._pool = self._pool, []
+        for conn in pool:
+            conn.close()

@@ -1,0 +1,438 @@
+"""One dataset's run, step by step, without Prefect: the flows wrap these steps as tasks.
+
+ingest   pull the submission → archive its bytes (before anything else) → read → analyse
+deliver  publish to one target (only what changed; verified)
+finish   one ledger row per target, a JSON report, and tell the source how it ended
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+import uuid
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from datos_cali import archive
+from datos_cali.catalog import Catalog, Dataset, load_catalog
+from datos_cali.catalog.models import Organismo
+from datos_cali.catalog.models import Portal as Target
+from datos_cali.contracts import Contract, load_contract
+from datos_cali.findings import Finding
+from datos_cali.portals.base import DatasetSpec, PortalError
+from datos_cali.portals.session import PortalSession
+from datos_cali.portals.spec import build_spec
+from datos_cali.portals.state import DatasetBusy, PublicationState
+from datos_cali.precheck import PrecheckResult, precheck
+from datos_cali.publish import publish
+from datos_cali.settings import Paths, paths
+from datos_cali.sources import NothingNew, Pulled, SourceError, pull
+
+PUBLISHED, UNCHANGED, REJECTED, FAILED = "published", "unchanged", "rejected", "failed"
+NO_TARGET = "none"
+UNEXPECTED = "Error inesperado ({kind}); el detalle técnico quedó en el registro de la ejecución."
+REJECTED_TEXT = (
+    "Informe de revisión de «{title}» ({slug})\n"
+    "Archivo: {file}\nSHA-256: {sha}\nFecha: {when}\n\n"
+    "El archivo NO se publicó. Corrija lo siguiente y vuelva a enviarlo:\n\n{lines}\n"
+)
+
+
+@dataclass
+class Job:
+    """What the steps of one dataset's run share."""
+
+    slug: str
+    run_id: str
+    paths: Paths
+    dataset: Dataset
+    contract: Contract
+    organismo: Organismo | None
+    spec: DatasetSpec
+    started_at: dt.datetime
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class Submission:
+    pulled: Pulled
+    sha256: str
+    size: int
+    result: PrecheckResult
+
+    @property
+    def rejected(self) -> bool:
+        return not self.result.publishable
+
+
+@dataclass
+class TargetResult:
+    target: str
+    outcome: str
+    asset_id: str | None = None
+    url: str | None = None
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+    rows_sent: int = 0
+    requests: int = 0
+    bytes_sent: int = 0
+    request_ids: list[str] = field(default_factory=list)
+    error: str | None = None
+    transient: bool = False
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class DatasetRun:
+    slug: str
+    run_id: str
+    outcome: str
+    rows: int | None = None
+    errors: int = 0
+    warnings: int = 0
+    targets: list[TargetResult] = field(default_factory=list)
+    message: str | None = None
+    report_path: str | None = None
+    source_sha256: str | None = None
+    expectations: dict | None = None  # the Great Expectations summary, when it ran
+
+
+def new_job(
+    slug: str,
+    *,
+    catalog: Catalog | None = None,
+    where: Paths | None = None,
+    run_id: str | None = None,
+) -> Job:
+    where = where or paths()
+    catalog = catalog or load_catalog(where.catalog)
+    dataset = catalog.datasets[slug]
+    contract = load_contract(dataset.schema_name, where.schemas)
+    organismo = catalog.organismo_of(dataset)
+    return Job(
+        slug=slug,
+        run_id=run_id or str(uuid.uuid4()),
+        paths=where,
+        dataset=dataset,
+        contract=contract,
+        organismo=organismo,
+        spec=build_spec(dataset, contract, organismo),
+        started_at=dt.datetime.now(dt.UTC),
+    )
+
+
+def _timed(job: Job, step: str, started: float) -> None:
+    job.timings[step] = round(job.timings.get(step, 0) + time.perf_counter() - started, 4)
+
+
+# --- ingest -----------------------------------------------------------------------------------
+
+
+def last_publication(ledger, slug: str) -> tuple[str | None, dt.datetime] | None:
+    """(source sha256, when) of the dataset's last publication on any portal."""
+    found = ledger.runs(dataset=slug, outcome=PUBLISHED, limit=1)
+    return (found[0].source_sha256, found[0].finished_at) if found else None
+
+
+def ingest(job: Job, last: tuple[str | None, dt.datetime] | None = None) -> Submission:
+    """Raises `NothingNew` when no submission waits, `SourceError` when the source fails.
+
+    `last` is the previous publication: when these bytes differ from it, this run is the
+    update, so the data is as fresh as now for the Actualidad criterion.
+    """
+    started = time.perf_counter()
+    pulled = pull(job.dataset, job.paths)
+    _timed(job, "pull", started)
+    started = time.perf_counter()
+    archived = archive.archive_file(
+        pulled.path,
+        origin={
+            "dataset": job.slug,
+            "organismo": job.dataset.organismo,
+            "source_kind": pulled.kind,
+            "source_uri": pulled.uri,
+            "file_name": pulled.file_name,
+            "run_id": job.run_id,
+        },
+    )
+    pulled.cleanup()
+    _timed(job, "archive", started)
+    started = time.perf_counter()
+    changed = last is None or last[0] != archived.sha256
+    result = precheck(
+        archived.path,
+        job.dataset,
+        job.contract,
+        organismo=job.organismo,
+        last_updated=job.started_at if changed else last[1],
+        name=pulled.file_name,
+    )
+    _timed(job, "analyse", started)
+    return Submission(pulled, archived.sha256, archived.size, result)
+
+
+def expectations(job: Job, submission: Submission) -> dict:
+    """Run the Great Expectations suite generated from the contract; keep its Data Docs."""
+    from datos_cali.quality.expectations import run_expectations
+
+    started = time.perf_counter()
+    analysis = submission.result.analysis
+    report = run_expectations(
+        submission.result.typed.frame,
+        job.contract,
+        job.dataset,
+        job.paths.reports / "gx" / job.slug,
+        row_numbers=submission.result.typed.row_numbers,
+        hidden_columns=analysis.masker.columns if analysis else frozenset(),
+    )
+    _timed(job, "expectations", started)
+    return report.summary()
+
+
+# --- deliver ----------------------------------------------------------------------------------
+
+
+def deliver(
+    job: Job, submission: Submission, target: Target, session: PortalSession
+) -> TargetResult:
+    """Publish to one target; failures become a `failed` result instead of an exception."""
+    portal = session.open(target)
+    started = time.perf_counter()
+    configured = next((t.asset_id for t in job.dataset.targets if t.portal == target), None)
+    try:
+        outcome = publish(
+            submission.result.typed.frame,
+            job.spec,
+            portal,
+            PublicationState(job.paths.state, portal.key),
+            asset_id=configured,
+            coordinates=job.dataset.coordinates,
+            source_sha256=submission.sha256,
+        )
+        result = TargetResult(
+            target=target.value,
+            outcome=outcome.outcome,
+            asset_id=outcome.asset_id,
+            url=outcome.url,
+            created=outcome.created,
+            updated=outcome.updated,
+            deleted=outcome.deleted,
+            rows_sent=outcome.rows_sent,
+            timings=outcome.timings,
+        )
+    except PortalError as exc:
+        result = TargetResult(target.value, FAILED, error=str(exc), transient=exc.transient)
+    except DatasetBusy as exc:
+        result = TargetResult(target.value, FAILED, error=str(exc), transient=True)
+    except Exception as exc:  # a bug must not hide the other target's result
+        result = TargetResult(
+            target.value, FAILED, error=UNEXPECTED.format(kind=type(exc).__name__)
+        )
+    finally:
+        portal.close()
+    result.requests = portal.traffic.requests
+    result.bytes_sent = portal.traffic.bytes_sent
+    result.request_ids = list(portal.traffic.request_ids)
+    result.timings["total"] = round(time.perf_counter() - started, 4)
+    return result
+
+
+# --- finish -----------------------------------------------------------------------------------
+
+
+def overall(results: list[TargetResult]) -> str:
+    outcomes = {r.outcome for r in results}
+    for outcome in (FAILED, PUBLISHED, UNCHANGED):
+        if outcome in outcomes:
+            return outcome
+    return UNCHANGED
+
+
+def _findings(result: PrecheckResult) -> list[dict]:
+    return [f.model_dump(mode="json") for f in result.findings]
+
+
+def rejection_text(job: Job, submission: Submission) -> str:
+    lines = []
+    for finding in submission.result.errors:
+        rows = f" (filas {', '.join(map(str, finding.rows[:10]))})" if finding.rows else ""
+        lines.append(f"- [{finding.kind.value}] {finding.message}{rows}")
+    for finding in submission.result.warnings:
+        lines.append(f"- (advertencia) {finding.message}")
+    return REJECTED_TEXT.format(
+        title=job.dataset.title,
+        slug=job.slug,
+        file=submission.pulled.file_name,
+        sha=submission.sha256,
+        when=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        lines="\n".join(lines),
+    )
+
+
+def write_report(job: Job, run: DatasetRun, submission: Submission | None) -> Path:
+    """The JSON report of this run, beside the others of the dataset (auditors read these)."""
+    folder = job.paths.reports / "runs" / job.slug
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{job.started_at.strftime('%Y%m%dT%H%M%S')}-{job.run_id[:8]}.json"
+    result = submission.result if submission else None
+    payload = {
+        "dataset": job.slug,
+        "title": job.dataset.title,
+        "organismo": job.dataset.organismo,
+        "run_id": job.run_id,
+        "started_at": job.started_at.isoformat(),
+        "finished_at": dt.datetime.now(dt.UTC).isoformat(),
+        "outcome": run.outcome,
+        "message": run.message,
+        "source": None
+        if submission is None
+        else {
+            "kind": submission.pulled.kind,
+            "uri": submission.pulled.uri,
+            "file_name": submission.pulled.file_name,
+            "sha256": submission.sha256,
+            "bytes": submission.size,
+        },
+        "rows": result.rows if result else None,
+        "columns": result.columns if result else [],
+        "findings": _findings(result) if result else [],
+        "scores": result.scores if result else {},
+        "overall": result.overall if result else None,
+        "expectations": run.expectations,
+        "targets": [asdict(t) for t in run.targets],
+        "timings": job.timings,
+    }
+    path.write_text(
+        json.dumps(payload, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
+    )
+    return path
+
+
+def ledger_rows(
+    job: Job, run: DatasetRun, submission: Submission | None, flow_run_id: str | None = None
+) -> list[dict]:
+    finished = dt.datetime.now(dt.UTC)
+    result = submission.result if submission else None
+    base = {
+        "run_id": job.run_id,
+        "flow_run_id": flow_run_id,
+        "dataset": job.slug,
+        "organismo": job.dataset.organismo,
+        "source_kind": job.dataset.source.kind,
+        "source_uri": submission.pulled.uri if submission else None,
+        "source_file_name": submission.pulled.file_name if submission else None,
+        "source_sha256": submission.sha256 if submission else None,
+        "source_bytes": submission.size if submission else None,
+        "rows": result.rows if result else None,
+        "columns": len(result.columns) if result else None,
+        "findings_count": len(result.findings) if result else 0,
+        "errors_count": len(result.errors) if result else 0,
+        "warnings_count": len(result.warnings) if result else 0,
+        "findings": _findings(result) if result else [],
+        "quality_scores": result.scores if result else {},
+        "report_path": run.report_path,
+        "started_at": job.started_at,
+        "finished_at": finished,
+        "duration_s": (finished - job.started_at).total_seconds(),
+        "timings": job.timings,
+    }
+    if not run.targets:
+        return [{**base, "target": NO_TARGET, "outcome": run.outcome, "error_message": run.message}]
+    return [
+        {
+            **base,
+            "target": t.target,
+            "portal_url": t.url,
+            "asset_id": t.asset_id,
+            "outcome": t.outcome,
+            "created": t.created,
+            "updated": t.updated,
+            "deleted": t.deleted,
+            "bytes_sent": t.bytes_sent,
+            "requests_count": t.requests,
+            "portal_request_ids": t.request_ids,
+            "error_message": t.error,
+            "timings": {**job.timings, **{f"publish.{k}": v for k, v in t.timings.items()}},
+        }
+        for t in run.targets
+    ]
+
+
+def finish(
+    job: Job,
+    run: DatasetRun,
+    submission: Submission | None,
+    *,
+    ledger,
+    flow_run_id: str | None = None,
+) -> DatasetRun:
+    """Report, ledger rows, and settling the source (move or annotate the inbox file)."""
+    run.report_path = str(write_report(job, run, submission))
+    for row in ledger_rows(job, run, submission, flow_run_id):
+        ledger.record(row)
+    if submission is not None:
+        text = rejection_text(job, submission) if run.outcome == REJECTED else None
+        data = submission.result.to_json() if run.outcome == REJECTED else None
+        if run.outcome != FAILED:
+            submission.pulled.settle(run.outcome, text, data)
+    return run
+
+
+def summarize(
+    job: Job,
+    submission: Submission | None,
+    targets: list[TargetResult],
+    *,
+    outcome: str | None = None,
+    message: str | None = None,
+) -> DatasetRun:
+    result = submission.result if submission else None
+    return DatasetRun(
+        slug=job.slug,
+        run_id=job.run_id,
+        outcome=outcome or overall(targets),
+        rows=result.rows if result else None,
+        errors=len(result.errors) if result else 0,
+        warnings=len(result.warnings) if result else 0,
+        targets=targets,
+        message=message or next((t.error for t in targets if t.error), None),
+        source_sha256=submission.sha256 if submission else None,
+    )
+
+
+def run_dataset(
+    slug: str,
+    session: PortalSession,
+    ledger,
+    *,
+    catalog: Catalog | None = None,
+    where: Paths | None = None,
+) -> DatasetRun:
+    """The whole run of one dataset without Prefect (the flows do the same, as tasks)."""
+    job = new_job(slug, catalog=catalog, where=where)
+    try:
+        submission = ingest(job, last_publication(ledger, slug))
+    except NothingNew as exc:
+        return finish(
+            job, summarize(job, None, [], outcome=UNCHANGED, message=str(exc)), None, ledger=ledger
+        )
+    except SourceError as exc:
+        return finish(
+            job, summarize(job, None, [], outcome=FAILED, message=str(exc)), None, ledger=ledger
+        )
+    if submission.rejected:
+        run = summarize(
+            job,
+            submission,
+            [],
+            outcome=REJECTED,
+            message="El archivo no cumple el contrato o los criterios de calidad.",
+        )
+        return finish(job, run, submission, ledger=ledger)
+    targets = [deliver(job, submission, t.portal, session) for t in job.dataset.targets]
+    return finish(job, summarize(job, submission, targets), submission, ledger=ledger)
+
+
+__all__ = ["DatasetRun", "Finding", "Job", "Submission", "TargetResult", "run_dataset"]

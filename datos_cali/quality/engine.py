@@ -1,0 +1,82 @@
+"""`assess(ctx)`: every criterion and every review code over one submission.
+
+Findings come out in a stable order — review codes first, then each criterion below its
+threshold in registry order — so two runs over the same file compare line by line.
+"""
+
+from __future__ import annotations
+
+from datos_cali.findings import Finding, Kind, Severity
+from datos_cali.quality import messages
+from datos_cali.quality.context import QualityContext
+from datos_cali.quality.criteria import MODULES
+from datos_cali.quality.model import Assessment, Criterion, Score
+from datos_cali.quality.review import REVIEWS, review
+
+
+def registry() -> list[Criterion]:
+    """The 17 criteria, in the order of the MinTIC guide (and of every report)."""
+    return [module.CRITERION for module in MODULES]
+
+
+class SettingsError(ValueError):
+    """quality/criterios.yaml does not cover every criterion or review code; for people."""
+
+
+def assess(ctx: QualityContext) -> Assessment:
+    _check_settings(ctx)
+    findings = _unknown_quality_keys(ctx) + review(ctx)
+    scores = {criterion.id: ctx.score_of(criterion.id) for criterion in registry()}
+    for criterion in registry():
+        score = scores[criterion.id]
+        if not score.passed:
+            findings.append(_below_threshold(criterion, score))
+            findings.extend(
+                f.model_copy(update={"severity": score.severity}) for f in score.findings
+            )
+    return Assessment(findings=findings, scores=scores, overall=_overall(ctx, scores))
+
+
+def _below_threshold(criterion: Criterion, score: Score) -> Finding:
+    return Finding(
+        kind=criterion.kind,
+        code=f"criterio_{criterion.id}",
+        severity=score.severity,
+        count=1,
+        message=messages.CRITERION_BELOW.format(
+            name=criterion.name,
+            value=messages.decimal(score.value),
+            threshold=messages.decimal(score.threshold),
+            hint=criterion.definition,
+        ),
+    )
+
+
+def _overall(ctx: QualityContext, scores: dict[str, Score]) -> float:
+    weights = {key: ctx.settings.criteria[key].weight for key in scores}
+    total = sum(weights.values())
+    if not total:
+        return 0.0
+    return round(sum(scores[key].value * weight for key, weight in weights.items()) / total, 1)
+
+
+def _unknown_quality_keys(ctx: QualityContext) -> list[Finding]:
+    known = [c.id for c in registry()] + list(REVIEWS)
+    return [
+        Finding(
+            kind=Kind.METADATA,
+            code="clave_de_calidad_desconocida",
+            severity=Severity.WARN,
+            column=None,
+            message=messages.UNKNOWN_QUALITY_KEY.format(key=key, known=", ".join(known)),
+        )
+        for key in ctx.dataset.quality
+        if key not in known
+    ]
+
+
+def _check_settings(ctx: QualityContext) -> None:
+    missing = [c.id for c in registry() if c.id not in ctx.settings.criteria]
+    missing += [code for code in REVIEWS if code not in ctx.settings.review]
+    if missing:
+        raise SettingsError(messages.SETTINGS_INCOMPLETE.format(keys=", ".join(missing)))

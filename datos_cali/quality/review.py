@@ -1,0 +1,148 @@
+"""The automatic review codes: what a reviewer of datos.gov.co checks by hand, as findings.
+
+One function per code, each returning the findings it produces (none when all is well); the
+stable codes are the keys of `REVIEWS` and of the `review:` section of quality/criterios.yaml.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from datos_cali.findings import Finding, Kind, first_rows
+from datos_cali.quality import messages
+from datos_cali.quality.criteria.trazabilidad import year_in_title
+from datos_cali.quality.measures import freshness
+from datos_cali.reading.headers import normalize
+
+if TYPE_CHECKING:
+    from datos_cali.quality.context import QualityContext
+
+UNNAMED = re.compile(
+    r"^(column|columna|col|unnamed|sin nombre|campo|field|f)[\s_:.-]*\d*$", re.IGNORECASE
+)
+# A cell that is only a totals label: «TOTAL», «Total general», «Subtotal», «Total Comuna 5».
+TOTALS = r"(?i)^\s*(?:gran\s+|sub\s*-?\s*)?total(?:es)?(?:\s+\S+){0,3}\s*:?\s*$"
+ADDRESS_TERMS = frozenset({"direccion", "domicilio", "direccion de residencia"})
+POINT_WORDS = frozenset({"latitud", "longitud", "lat", "lon", "coordenadas", "geometria"})
+
+
+def _finding(ctx: QualityContext, code: str, kind: Kind, message: str, **fields) -> Finding:
+    return Finding(kind=kind, code=code, severity=ctx.severity(code), message=message, **fields)
+
+
+def no_rows(ctx: QualityContext) -> list[Finding]:
+    if ctx.num_rows:
+        return []
+    return [_finding(ctx, "cero_filas", Kind.EMPTY, messages.REVIEW_NO_ROWS, count=0)]
+
+
+def few_rows(ctx: QualityContext) -> list[Finding]:
+    minimum = ctx.settings.review["menos_de_50_filas"].min_rows or 50
+    if not 0 < ctx.num_rows < minimum:
+        return []
+    message = messages.REVIEW_FEW_ROWS.format(
+        rows=ctx.num_rows, filas=messages.rows_word(ctx.num_rows), minimum=minimum
+    )
+    return [_finding(ctx, "menos_de_50_filas", Kind.QUALITY, message, count=ctx.num_rows)]
+
+
+def few_columns(ctx: QualityContext) -> list[Finding]:
+    minimum = ctx.settings.review["menos_de_3_columnas"].min_columns or 3
+    columns = len(ctx.frame.columns)
+    if columns >= minimum:
+        return []
+    message = messages.REVIEW_FEW_COLUMNS.format(
+        columns=columns, columnas=messages.columns_word(columns), minimum=minimum
+    )
+    return [_finding(ctx, "menos_de_3_columnas", Kind.STRUCTURE, message, count=columns)]
+
+
+def unnamed_columns(ctx: QualityContext) -> list[Finding]:
+    return [
+        _finding(
+            ctx,
+            "columna_sin_nombre",
+            Kind.STRUCTURE,
+            messages.REVIEW_UNNAMED_COLUMN.format(header=header),
+            column=header,
+        )
+        for header in ctx.raw.headers
+        if UNNAMED.match(header.strip())
+    ]
+
+
+def totals_rows(ctx: QualityContext) -> list[Finding]:
+    if not ctx.raw.num_rows:
+        return []
+    hit = np.zeros(ctx.raw.num_rows, dtype=bool)
+    for column in ctx.raw.columns:
+        found = pc.fill_null(pc.match_substring_regex(column, TOTALS), False)
+        if isinstance(found, pa.ChunkedArray):
+            found = found.combine_chunks()
+        hit |= np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
+    count = int(hit.sum())
+    if not count:
+        return []
+    message = messages.REVIEW_TOTALS_ROW.format(count=count, filas=messages.rows_word(count))
+    rows = first_rows(ctx.raw.row_numbers[hit])
+    return [_finding(ctx, "fila_de_totales", Kind.QUALITY, message, count=count, rows=rows)]
+
+
+def year_in_the_title(ctx: QualityContext) -> list[Finding]:
+    year = year_in_title(ctx.dataset.title)
+    if year is None:
+        return []
+    message = messages.REVIEW_YEAR_IN_TITLE.format(title=ctx.dataset.title, year=year)
+    return [_finding(ctx, "anio_en_titulo", Kind.METADATA, message)]
+
+
+def addresses_without_coordinates(ctx: QualityContext) -> list[Finding]:
+    words = {w for header in ctx.raw.headers for w in normalize(header).split()}
+    if ctx.dataset.coordinates or words & POINT_WORDS:
+        return []
+    found = []
+    for column in ctx.pii().columns:
+        named = column.name_match and column.name_match.term in ADDRESS_TERMS
+        if named or "direccion" in column.detections:
+            message = messages.REVIEW_ADDRESS_WITHOUT_COORDINATES.format(header=column.header)
+            code = "direccion_sin_coordenadas"
+            found.append(_finding(ctx, code, Kind.METADATA, message, column=column.key))
+    return found
+
+
+def stale(ctx: QualityContext) -> list[Finding]:
+    fresh = freshness(ctx)
+    if not fresh.stale:
+        return []
+    message = messages.REVIEW_STALE.format(
+        reference=messages.REFERENCE_LAST_UPDATED
+        if fresh.from_publication
+        else messages.REFERENCE_FECHA_EMISION,
+        when=fresh.reference.isoformat(),
+        days=fresh.days,
+        frequency=ctx.dataset.frequency.value,
+        period=fresh.period_days,
+    )
+    return [_finding(ctx, "desactualizado", Kind.METADATA, message)]
+
+
+REVIEWS: dict[str, Callable[[QualityContext], list[Finding]]] = {
+    "cero_filas": no_rows,
+    "menos_de_50_filas": few_rows,
+    "menos_de_3_columnas": few_columns,
+    "columna_sin_nombre": unnamed_columns,
+    "fila_de_totales": totals_rows,
+    "anio_en_titulo": year_in_the_title,
+    "direccion_sin_coordenadas": addresses_without_coordinates,
+    "desactualizado": stale,
+}
+
+
+def review(ctx: QualityContext) -> list[Finding]:
+    return [finding for check in REVIEWS.values() for finding in check(ctx)]

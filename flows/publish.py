@@ -1,0 +1,199 @@
+"""Prefect flows that publish datasets: thin wrappers over `datos_cali.pipeline`.
+
+    publish_dataset(slug)   pull → archive → read/validate/quality → publish each target → record
+    publish_many(slugs)     several datasets concurrently (one subflow each)
+    publish_due()           every dataset whose declared frequency says an update is due
+
+Retries only where failure is transient (network, portal throttling); a contract failure is
+final. Writes to portals hold a slot of the global concurrency limit `datos-cali-portal-writes`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+from prefect import flow, task
+from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.concurrency.sync import concurrency
+from prefect.context import get_run_context
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from datos_cali import events, pipeline
+from datos_cali.catalog import load_catalog
+from datos_cali.catalog.models import Portal as Target
+from datos_cali.schedule import due, last_successes
+from datos_cali.settings import paths
+from datos_cali.sources import NothingNew, SourceError
+from flows import common
+from flows.reporting import findings_table, summary_markdown
+
+# Seconds between retries of transient failures; tests shorten them with DATOS_CALI_RETRY_DELAYS.
+RETRY_DELAYS = [int(s) for s in os.environ.get("DATOS_CALI_RETRY_DELAYS", "2,15,60").split(",")]
+
+
+class TransientFailure(Exception):
+    """A failure a retry may fix; carries the result to report if retries run out."""
+
+    def __init__(self, result):
+        super().__init__(result.error if hasattr(result, "error") else str(result))
+        self.result = result
+
+
+def _transient_only(task, task_run, state) -> bool:
+    try:
+        state.result()
+    except TransientFailure:
+        return True
+    except Exception:
+        return False
+    return False
+
+
+@task(
+    name="ingerir",
+    retries=3,
+    retry_delay_seconds=RETRY_DELAYS,
+    retry_condition_fn=_transient_only,
+    cache_policy=NO_CACHE,
+)
+def ingest_task(job: pipeline.Job, last) -> pipeline.Submission:
+    try:
+        return pipeline.ingest(job, last)
+    except SourceError as exc:
+        if exc.transient:
+            raise TransientFailure(exc) from exc
+        raise
+
+
+@task(name="expectativas", cache_policy=NO_CACHE)
+def expectations_task(job: pipeline.Job, submission: pipeline.Submission) -> dict:
+    return pipeline.expectations(job, submission)
+
+
+@task(
+    name="publicar-en-portal",
+    retries=3,
+    retry_delay_seconds=RETRY_DELAYS,
+    retry_condition_fn=_transient_only,
+    cache_policy=NO_CACHE,
+)
+def deliver_task(
+    job: pipeline.Job, submission: pipeline.Submission, target: Target
+) -> pipeline.TargetResult:
+    with concurrency(common.PORTAL_WRITES, occupy=1):
+        result = pipeline.deliver(job, submission, target, common.portal_session())
+    if result.outcome == pipeline.FAILED and result.transient:
+        raise TransientFailure(result)
+    return result
+
+
+def _gx_enabled() -> bool:
+    """Great Expectations Data Docs for auditors; `DATOS_CALI_GX=0` skips them (big sweeps)."""
+    return os.environ.get("DATOS_CALI_GX", "1") != "0"
+
+
+def _flow_run_id() -> str | None:
+    try:
+        return str(get_run_context().flow_run.id)
+    except Exception:
+        return None
+
+
+def _artifacts(job: pipeline.Job, run: pipeline.DatasetRun, submission) -> None:
+    key = job.slug.replace("_", "-")
+    create_markdown_artifact(
+        summary_markdown(job, run, submission),
+        key=f"resumen-{key}",
+        description="Resumen de la ejecución",
+    )
+    if submission is not None and submission.result.findings:
+        create_table_artifact(
+            findings_table(submission.result.findings),
+            key=f"hallazgos-{key}",
+            description="Hallazgos (sin datos personales)",
+        )
+    site = paths().reports / "site" / "conjuntos" / f"{job.slug}.html"
+    create_link_artifact(
+        site.as_uri(), link_text="Página del conjunto en el sitio de informes", key=f"informe-{key}"
+    )
+
+
+def _finish(job, run, submission):
+    run = pipeline.finish(job, run, submission, ledger=common.ledger(), flow_run_id=_flow_run_id())
+    _artifacts(job, run, submission)
+    events.emit("dataset_finished", run=run)
+    return run
+
+
+@flow(name="publicar-conjunto", flow_run_name="{slug}", log_prints=False)
+def publish_dataset(slug: str) -> pipeline.DatasetRun:
+    """Publica un conjunto de datos en cada portal de su catálogo."""
+    job = pipeline.new_job(slug)
+    common.ensure_concurrency_limit_once()
+    events.emit("dataset_started", slug=slug)
+    state = ingest_task(job, pipeline.last_publication(common.ledger(), slug), return_state=True)
+    try:
+        submission = state.result()
+    except NothingNew as exc:
+        return _finish(
+            job,
+            pipeline.summarize(job, None, [], outcome=pipeline.UNCHANGED, message=str(exc)),
+            None,
+        )
+    except (SourceError, TransientFailure) as exc:
+        return _finish(
+            job, pipeline.summarize(job, None, [], outcome=pipeline.FAILED, message=str(exc)), None
+        )
+    if submission.rejected:
+        message = "El archivo no cumple el contrato o los criterios de calidad."
+        return _finish(
+            job,
+            pipeline.summarize(job, submission, [], outcome=pipeline.REJECTED, message=message),
+            submission,
+        )
+    checked = expectations_task.submit(job, submission) if _gx_enabled() else None
+    futures = [deliver_task.submit(job, submission, t.portal) for t in job.dataset.targets]
+    results = []
+    for future, target in zip(futures, job.dataset.targets, strict=True):
+        state = future.wait() or future.state
+        try:
+            results.append(future.result())
+        except TransientFailure as exc:
+            results.append(exc.result)
+        except Exception as exc:
+            results.append(
+                pipeline.TargetResult(target.portal.value, pipeline.FAILED, error=str(exc))
+            )
+        del state
+    run = pipeline.summarize(job, submission, results)
+    if checked is not None:
+        try:
+            run.expectations = checked.result()
+        except Exception as exc:  # the auditors' extra view must not undo a good publication
+            run.expectations = {"error": type(exc).__name__}
+    return _finish(job, run, submission)
+
+
+@task(name="conjunto", cache_policy=NO_CACHE)
+def _dataset_task(slug: str) -> pipeline.DatasetRun:
+    return publish_dataset(slug)
+
+
+@flow(name="publicar-varios", task_runner=ThreadPoolTaskRunner(max_workers=4))
+def publish_many(slugs: list[str]) -> list[pipeline.DatasetRun]:
+    """Publica varios conjuntos a la vez, con un límite global de escrituras en los portales."""
+    common.ensure_concurrency_limit()
+    futures = _dataset_task.map(slugs)
+    return [future.result() for future in futures]
+
+
+@flow(name="publicar-pendientes")
+def publish_due(now: dt.datetime | None = None) -> list[pipeline.DatasetRun]:
+    """Publica los conjuntos cuya frecuencia declarada indica que ya toca actualizarlos."""
+    catalog = load_catalog(paths().catalog)
+    moment = now or dt.datetime.now(dt.UTC)
+    last = last_successes(common.ledger())
+    slugs = due(catalog.datasets.values(), last, moment)
+    return publish_many(slugs) if slugs else []

@@ -1,0 +1,56 @@
+"""Prefect artifacts for a run: a Spanish markdown summary and a table of (masked) findings."""
+
+from __future__ import annotations
+
+OUTCOME_ES = {
+    "published": "publicado",
+    "unchanged": "sin cambios",
+    "rejected": "rechazado",
+    "failed": "falló",
+}
+
+
+def summary_markdown(job, run, submission) -> str:
+    lines = [
+        f"# {job.dataset.title}",
+        "",
+        f"- **Resultado:** {OUTCOME_ES.get(run.outcome, run.outcome)}",
+        f"- **Organismo:** {job.dataset.organismo}",
+    ]
+    if submission is not None:
+        lines += [
+            f"- **Archivo:** {submission.pulled.file_name} (SHA-256 `{submission.sha256}`)",
+            f"- **Filas:** {submission.result.rows}",
+            f"- **Errores / advertencias:** {len(submission.result.errors)} / {len(submission.result.warnings)}",
+        ]
+    if run.message:
+        lines.append(f"- **Nota:** {run.message}")
+    if run.targets:
+        lines += [
+            "",
+            "| Portal | Resultado | Creadas | Actualizadas | Eliminadas | Enlace |",
+            "|---|---|---|---|---|---|",
+        ]
+        for t in run.targets:
+            link = f"[abrir]({t.url})" if t.url else "—"
+            lines.append(
+                f"| {t.target} | {OUTCOME_ES.get(t.outcome, t.outcome)} | {t.created} | {t.updated} | {t.deleted} | {link} |"
+            )
+    if run.report_path:
+        lines += ["", f"Informe JSON: `{run.report_path}`"]
+    return "\n".join(lines)
+
+
+def findings_table(findings) -> list[dict]:
+    return [
+        {
+            "tipo": f.kind.value,
+            "código": f.code,
+            "columna": f.column or "",
+            "filas": ", ".join(map(str, f.rows[:10])),
+            "cantidad": f.count,
+            "severidad": f.severity.value,
+            "mensaje": f.message,
+        }
+        for f in findings
+    ]

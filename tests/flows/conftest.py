@@ -1,0 +1,31 @@
+"""Flows run under ONE session-scoped Prefect test harness (its server takes ~15–20 s to start)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("DATOS_CALI_RETRY_DELAYS", "0,0,0")
+os.environ.setdefault("DATOS_CALI_NO_SECRET_BLOCKS", "1")
+os.environ.setdefault("DATOS_CALI_BACKOFF", "0.01")
+
+from tests.pipeline.conftest import mini  # noqa: F401  (the small-catalog fixture)
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=180):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_state(prefect_harness):
+    """Each test has its own state folder, so the per-process session and ledger start over."""
+    from flows import common
+
+    common.close()
+    yield
+    common.close()

@@ -1,0 +1,1 @@
+"""Tests of the run ledger on SQLite and PostgreSQL."""
