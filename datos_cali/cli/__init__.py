@@ -5,8 +5,11 @@ from __future__ import annotations
 import sys
 
 from datos_cali.cli import catalog as _catalog  # noqa: F401  (registers commands)
+from datos_cali.cli import compliance as _compliance  # noqa: F401
 from datos_cali.cli import portal as _portal  # noqa: F401
+from datos_cali.cli import report as _report  # noqa: F401
 from datos_cali.cli import run as _run  # noqa: F401
+from datos_cali.cli import usage as _usage  # noqa: F401
 from datos_cali.cli import validate as _validate  # noqa: F401
 from datos_cali.cli.app import app
 

@@ -18,3 +18,15 @@ portal_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(portal_app, name="portal")
+report_app = typer.Typer(
+    help="El sitio de informes de calidad para auditores.", no_args_is_help=True
+)
+app.add_typer(report_app, name="report")
+usage_app = typer.Typer(
+    help="Visitas y descargas de los conjuntos publicados.", no_args_is_help=True
+)
+app.add_typer(usage_app, name="usage")
+compliance_app = typer.Typer(
+    help="Cumplimiento del plan de apertura de cada organismo.", no_args_is_help=True
+)
+app.add_typer(compliance_app, name="compliance")
