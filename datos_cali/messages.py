@@ -52,6 +52,7 @@ STRUCTURE_DUPLICATE_HEADER = (
     "El encabezado «{header}» aparece {count} veces (columnas {positions})."
 )
 STRUCTURE_DUPLICATE_MATCH = "Las columnas {headers} corresponden todas a «{title}»; deje solo una."
+STRUCTURE_UNPARSEABLE = "El archivo no se puede leer como tabla delimitada ({reason})."
 STRUCTURE_DROPPED_EMPTY_COLUMNS = "Se ignoraron {count} columnas vacías sin nombre."
 
 # --- empty ------------------------------------------------------------------------------------

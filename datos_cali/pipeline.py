@@ -198,8 +198,11 @@ def deliver(
     job: Job, submission: Submission, target: Target, session: PortalSession
 ) -> TargetResult:
     """Publish to one target; failures become a `failed` result instead of an exception."""
-    portal = session.open(target)
     started = time.perf_counter()
+    try:
+        portal = session.open(target)
+    except Exception as exc:  # a missing or misconfigured adapter fails this target only
+        return TargetResult(target.value, FAILED, error=UNEXPECTED.format(kind=type(exc).__name__))
     configured = next((t.asset_id for t in job.dataset.targets if t.portal == target), None)
     try:
         outcome = publish(
@@ -271,6 +274,16 @@ def rejection_text(job: Job, submission: Submission) -> str:
     )
 
 
+def _score_details(result: PrecheckResult | None) -> dict:
+    """Each criterion's evidence (what was counted), formula version and severity, for auditors."""
+    if result is None or result.analysis is None:
+        return {}
+    return {
+        key: score.model_dump(mode="json", exclude={"findings"})
+        for key, score in result.analysis.scores.items()
+    }
+
+
 def write_report(job: Job, run: DatasetRun, submission: Submission | None) -> Path:
     """The JSON report of this run, beside the others of the dataset (auditors read these)."""
     folder = job.paths.reports / "runs" / job.slug
@@ -299,6 +312,7 @@ def write_report(job: Job, run: DatasetRun, submission: Submission | None) -> Pa
         "columns": result.columns if result else [],
         "findings": _findings(result) if result else [],
         "scores": result.scores if result else {},
+        "score_details": _score_details(result),
         "overall": result.overall if result else None,
         "expectations": run.expectations,
         "targets": [asdict(t) for t in run.targets],
@@ -400,6 +414,29 @@ def summarize(
         message=message or next((t.error for t in targets if t.error), None),
         source_sha256=submission.sha256 if submission else None,
     )
+
+
+def build_report_site(where: Paths | None = None, *, ledger=None) -> Path | None:
+    """Rebuild the auditors' site after runs (one builder at a time); never fails the run."""
+    import fcntl
+
+    from datos_cali.ledger import open_ledger
+    from datos_cali.reportsite import build_site
+
+    where = where or paths()
+    where.reports.mkdir(parents=True, exist_ok=True)
+    with open(where.reports / ".sitio.lock", "a+b") as lock:
+        fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+        try:
+            catalog = load_catalog(where.catalog)
+            if ledger is not None:
+                return build_site(ledger=ledger, catalog=catalog).index
+            with open_ledger() as own:
+                return build_site(ledger=own, catalog=catalog).index
+        except Exception:  # the site is a view of the ledger: a failure here loses nothing
+            return None
+        finally:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
 
 
 def run_dataset(

@@ -11,6 +11,7 @@ left extra rows, the state was lost), the row keys are reconciled and the check 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -25,8 +26,15 @@ from datos_cali.portals.records import canonical_rows, chunks, differences, row_
 from datos_cali.portals.socrata import payload_size
 from datos_cali.portals.state import PublicationState, Published
 
-CHUNK_ROWS = 10_000
+CHUNK_ROWS = 10_000  # DataSync's default
 CHUNK_BYTES = 4 * 1024**2
+
+
+def _setting(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
 SAMPLE = 100
 
 ERR_COUNT = "El portal tiene {actual} filas y la fuente {expected}, aun después de reconciliar."
@@ -87,9 +95,11 @@ def publish(
     coordinates: Coordinates | None = None,
     source_sha256: str | None = None,
     now: dt.datetime | None = None,
-    chunk_rows: int = CHUNK_ROWS,
-    chunk_bytes: int = CHUNK_BYTES,
+    chunk_rows: int | None = None,
+    chunk_bytes: int | None = None,
 ) -> PublishOutcome:
+    chunk_rows = chunk_rows or _setting("DATOS_CALI_CHUNK_ROWS", CHUNK_ROWS)
+    chunk_bytes = chunk_bytes or _setting("DATOS_CALI_CHUNK_BYTES", CHUNK_BYTES)
     job = _Job(frame.reset_index(drop=True), spec, portal, coordinates, chunk_rows, chunk_bytes)
     with state.writing(spec.slug):
         started = time.perf_counter()

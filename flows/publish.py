@@ -127,9 +127,22 @@ def _finish(job, run, submission):
     return run
 
 
+@task(name="construir-sitio", cache_policy=NO_CACHE)
+def site_task() -> str | None:
+    index = pipeline.build_report_site(ledger=common.ledger())
+    return str(index) if index else None
+
+
 @flow(name="publicar-conjunto", flow_run_name="{slug}", log_prints=False)
-def publish_dataset(slug: str) -> pipeline.DatasetRun:
+def publish_dataset(slug: str, build_site: bool = True) -> pipeline.DatasetRun:
     """Publica un conjunto de datos en cada portal de su catálogo."""
+    run = _publish_dataset(slug)
+    if build_site:
+        site_task()
+    return run
+
+
+def _publish_dataset(slug: str) -> pipeline.DatasetRun:
     job = pipeline.new_job(slug)
     common.ensure_concurrency_limit_once()
     events.emit("dataset_started", slug=slug)
@@ -178,7 +191,7 @@ def publish_dataset(slug: str) -> pipeline.DatasetRun:
 
 @task(name="conjunto", cache_policy=NO_CACHE)
 def _dataset_task(slug: str) -> pipeline.DatasetRun:
-    return publish_dataset(slug)
+    return publish_dataset(slug, build_site=False)  # the sweep builds the site once at the end
 
 
 @flow(name="publicar-varios", task_runner=ThreadPoolTaskRunner(max_workers=4))
@@ -186,7 +199,9 @@ def publish_many(slugs: list[str]) -> list[pipeline.DatasetRun]:
     """Publica varios conjuntos a la vez, con un límite global de escrituras en los portales."""
     common.ensure_concurrency_limit()
     futures = _dataset_task.map(slugs)
-    return [future.result() for future in futures]
+    runs = [future.result() for future in futures]
+    site_task()
+    return runs
 
 
 @flow(name="publicar-pendientes")

@@ -61,3 +61,24 @@ def isolated_state(tmp_path_factory, monkeypatch):
 @pytest.fixture
 def project_root() -> Path:
     return PROJECT_ROOT
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    """ONE Prefect test server for the whole session (it takes ~15–20 s to start here)."""
+    os.environ.setdefault("DATOS_CALI_RETRY_DELAYS", "0,0,0")
+    os.environ.setdefault("DATOS_CALI_NO_SECRET_BLOCKS", "1")
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=180):
+        yield
+
+
+@pytest.fixture
+def flow_process(prefect_harness):
+    """Flows keep a per-process portal session and ledger; start each test with fresh ones."""
+    from flows import common
+
+    common.close()
+    yield
+    common.close()

@@ -1,3 +1,51 @@
-"""`datos-cali report …` commands (registered on `report_app`)."""
+"""`datos-cali report …` commands (registered on `report_app`): the auditors' report site."""
 
-from datos_cali.cli.app import report_app  # noqa: F401  (commands are added in this module)
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from datos_cali.cli.app import report_app
+from datos_cali.cli.common import EXIT_OK, die, err, load_catalog_or_die, out
+
+OUT_HELP = "Carpeta donde escribir el sitio (por omisión, <estado>/reports/site)."
+CATALOG_PROBLEMS = (
+    "[yellow]Aviso:[/] el catálogo tiene {count} problemas (revíselos con "
+    "`datos-cali catalog check`); el sitio muestra los conjuntos que sí se pudieron leer."
+)
+BUILT = (
+    "[green]Sitio de informes generado[/] en {index}: {pages} páginas, {datasets} conjuntos, "
+    "{runs} ejecuciones y {reports} informes JSON."
+)
+EMPTY = "Aún no hay ejecuciones registradas: el sitio lo indica en cada página."
+
+
+@report_app.command("build")
+def build(
+    out_dir: Path | None = typer.Option(None, "--out", help=OUT_HELP),
+) -> None:
+    """Genera el sitio estático de informes de calidad para auditores (índice, organismos, conjuntos)."""
+    from datos_cali.ledger import open_ledger
+    from datos_cali.reportsite import DestinationError, build_site
+
+    catalog = load_catalog_or_die()
+    if catalog.problems:
+        err.print(CATALOG_PROBLEMS.format(count=len(catalog.problems)))
+    try:
+        with open_ledger() as ledger:
+            site = build_site(out_dir, ledger=ledger, catalog=catalog)
+    except DestinationError as exc:
+        die(str(exc))
+    out.print(
+        BUILT.format(
+            index=site.index,
+            pages=len(site.pages),
+            datasets=site.datasets,
+            runs=site.runs,
+            reports=site.reports,
+        )
+    )
+    if site.runs == 0:
+        out.print(EMPTY)
+    raise typer.Exit(EXIT_OK)

@@ -141,6 +141,9 @@ def _print_summary(results) -> None:
             out.print(f"    {target.target}: {line}")
         if run.message and not run.targets:
             out.print(f"    {run.message}")
+    site = paths().reports / "site" / "index.html"
+    if site.exists():
+        out.print(f"[bold]Sitio de informes para auditores:[/] {site}")
 
 
 @app.command()

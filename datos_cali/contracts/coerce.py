@@ -115,14 +115,18 @@ def _parse(
     spec: ColumnSpec, column: pa.ChunkedArray, decimal_hint: str, decimal: str | None
 ) -> parse.Parsed:
     if spec.kind == "text":
-        return parse.parse_text(column)
+        return parse.by_distinct(parse.parse_text, column)
     if spec.kind in ("integer", "number"):
-        return parse.parse_number(
-            column, integer=spec.kind == "integer", decimal_hint=decimal_hint, decimal=decimal
+        return parse.by_distinct(
+            parse.parse_number,
+            column,
+            integer=spec.kind == "integer",
+            decimal_hint=decimal_hint,
+            decimal=decimal,
         )
     if spec.kind == "boolean":
-        return parse.parse_bool(column)
-    return parse.parse_date(column, with_time=spec.kind == "datetime")
+        return parse.by_distinct(parse.parse_bool, column)
+    return parse.by_distinct(parse.parse_date, column, with_time=spec.kind == "datetime")
 
 
 def to_series(values: pa.Array, kind: str) -> pd.Series:

@@ -33,6 +33,7 @@ class SocrataCredentials(BaseModel):
         token = os.environ.get("SOCRATA_APP_TOKEN")
         return cls(
             domain=os.environ.get("SOCRATA_DOMAIN", DEFAULT_SOCRATA_DOMAIN),
+            scheme=os.environ.get("SOCRATA_SCHEME", "https"),
             app_token=SecretStr(token) if token else None,
             key_id=SecretStr(key_id),
             key_secret=SecretStr(secret),

@@ -6,29 +6,17 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
+from datos_cali import hashing
 from datos_cali.portals.base import DatasetSpec
-from datos_cali.portals.records import canonical_columns, row_keys
+from datos_cali.portals.records import row_keys
 
-# Bump when the canonical form or the hash function changes: stored hashes of another version
-# are ignored, which makes the next run resend every row (safe, since upserts are idempotent).
-HASH_VERSION = f"1/pandas-{pd.__version__}"
-_NULL = "\x00∅"
+HASH_VERSION = hashing.HASH_VERSION
 
 
 def row_hashes(frame: pd.DataFrame, spec: DatasetSpec) -> np.ndarray:
-    """A 64-bit hash of every row's canonical values (uint64 array, frame order)."""
-    columns = canonical_columns(frame, spec)
-    if not columns:
-        return np.zeros(len(frame), dtype=np.uint64)
-    texts = {
-        name: pc.fill_null(pc.cast(values, pa.string()), _NULL).to_numpy(zero_copy_only=False)
-        for name, values in columns.items()
-    }
-    hashed = pd.util.hash_pandas_object(pd.DataFrame(texts), index=False, categorize=False)
-    return hashed.to_numpy(dtype=np.uint64)
+    """A 64-bit hash of every row's published values (the point is derived from lat/lon)."""
+    return hashing.row_hashes(frame, [c.field for c in spec.columns if c.type != "point"])
 
 
 @dataclass

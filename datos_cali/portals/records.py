@@ -17,18 +17,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from datos_cali.catalog.models import Coordinates
+from datos_cali.hashing import arrow_column
 from datos_cali.portals.base import DatasetSpec
 
 FLOATING_TIMESTAMP = "%Y-%m-%dT%H:%M:%S.000"
 
 
-def _arrow(series: pd.Series) -> pa.ChunkedArray:
-    array = series.array
-    if hasattr(array, "_pa_array"):  # pyarrow-backed: zero copy
-        return array._pa_array
-    if isinstance(series.dtype, np.dtype) and series.dtype.kind == "M":
-        return pa.chunked_array([pa.array(series.to_numpy(), pa.timestamp("ns"))])
-    return pa.chunked_array([pa.array(series.to_numpy(dtype=object, na_value=None))])
+_arrow = arrow_column
 
 
 def canonical_columns(frame: pd.DataFrame, spec: DatasetSpec) -> dict[str, pa.ChunkedArray]:

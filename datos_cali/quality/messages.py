@@ -74,6 +74,11 @@ REVIEW_FEW_COLUMNS = (
 REVIEW_UNNAMED_COLUMN = (
     "La columna «{header}» no tiene un nombre que diga qué contiene; póngale un encabezado."
 )
+REVIEW_FORMULA_INJECTION = (
+    "{count} {celdas} de «{header}» empiezan por «=», «+», «-» o «@» sin ser números, p. ej. en "
+    "la fila {row}: quien abra el CSV en Excel o LibreOffice podría ejecutarlas como fórmulas. "
+    "Quite ese primer signo o antepóngale un apóstrofo («'»)."
+)
 REVIEW_TOTALS_ROW = (
     "{count} {filas} parecen de totales o subtotales («TOTAL», «Subtotal»…): los microdatos no "
     "llevan totales, quien use los datos los calcula."

@@ -11,8 +11,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from datos_cali.findings import Finding, Kind, first_rows
 from datos_cali.quality import messages
@@ -28,6 +26,9 @@ UNNAMED = re.compile(
 )
 # A cell that is only a totals label: «TOTAL», «Total general», «Subtotal», «Total Comuna 5».
 TOTALS = r"(?i)^\s*(?:gran\s+|sub\s*-?\s*)?total(?:es)?(?:\s+\S+){0,3}\s*:?\s*$"
+# OWASP «CSV injection»: a cell a spreadsheet would evaluate. Plain numbers («-5», «+3,5») are fine.
+FORMULA_START = r"^[\s]*[=+\-@\t\r]"
+PLAIN_NUMBER = r"^\s*[+-]?[0-9][0-9.,]*\s*%?\s*$"
 ADDRESS_TERMS = frozenset({"direccion", "domicilio", "direccion de residencia"})
 POINT_WORDS = frozenset({"latitud", "longitud", "lat", "lon", "coordenadas", "geometria"})
 
@@ -81,17 +82,41 @@ def totals_rows(ctx: QualityContext) -> list[Finding]:
     if not ctx.raw.num_rows:
         return []
     hit = np.zeros(ctx.raw.num_rows, dtype=bool)
-    for column in ctx.raw.columns:
-        found = pc.fill_null(pc.match_substring_regex(column, TOTALS), False)
-        if isinstance(found, pa.ChunkedArray):
-            found = found.combine_chunks()
-        hit |= np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
+    for position in range(len(ctx.raw.columns)):
+        hit |= ctx.raw.matches(position, TOTALS)
     count = int(hit.sum())
     if not count:
         return []
     message = messages.REVIEW_TOTALS_ROW.format(count=count, filas=messages.rows_word(count))
     rows = first_rows(ctx.raw.row_numbers[hit])
     return [_finding(ctx, "fila_de_totales", Kind.QUALITY, message, count=count, rows=rows)]
+
+
+def formula_injection(ctx: QualityContext) -> list[Finding]:
+    found = []
+    for position, header in enumerate(ctx.raw.headers):
+        hit = ctx.raw.matches(position, FORMULA_START)
+        if hit.any():
+            hit &= ~ctx.raw.matches(position, PLAIN_NUMBER)
+        count = int(hit.sum())
+        if not count:
+            continue
+        rows = first_rows(ctx.raw.row_numbers[hit])
+        message = messages.REVIEW_FORMULA_INJECTION.format(
+            count=count, celdas="celda" if count == 1 else "celdas", header=header, row=rows[0]
+        )
+        found.append(
+            _finding(
+                ctx,
+                "inyeccion_formula",
+                Kind.QUALITY,
+                message,
+                column=header,
+                count=count,
+                rows=rows,
+            )
+        )
+    return found
 
 
 def year_in_the_title(ctx: QualityContext) -> list[Finding]:
@@ -141,6 +166,7 @@ REVIEWS: dict[str, Callable[[QualityContext], list[Finding]]] = {
     "anio_en_titulo": year_in_the_title,
     "direccion_sin_coordenadas": addresses_without_coordinates,
     "desactualizado": stale,
+    "inyeccion_formula": formula_injection,
 }
 
 

@@ -58,7 +58,12 @@ def _read(path: Path, head: bytes, enc: TextEncoding, delimiter: str | None) -> 
         cells, row_numbers = _read_with_arrow(path, enc, delim, width, quoted='"' in sample)
         ragged: list[Finding] = []
     except _Ragged:
-        cells, row_numbers, ragged = _read_with_stdlib(path, enc, delim)
+        try:
+            cells, row_numbers, ragged = _read_with_stdlib(path, enc, delim)
+        except csv.Error as exc:
+            raise fail(
+                Kind.STRUCTURE, "csv_ilegible", messages.STRUCTURE_UNPARSEABLE.format(reason=exc)
+            ) from None
     headers = [str(value).strip() for value in cells.pop("header")]
     raw = RawTable(
         headers=headers,
@@ -74,9 +79,14 @@ def _read(path: Path, head: bytes, enc: TextEncoding, delimiter: str | None) -> 
 
 
 def _header_width(sample: str, delimiter: str) -> int:
-    for record in csv.reader(io.StringIO(sample), delimiter=delimiter):
-        if any(cell.strip() for cell in record):
-            return len(record)
+    try:
+        for record in csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter):
+            if any(cell.strip() for cell in record):
+                return len(record)
+    except csv.Error as exc:
+        raise fail(
+            Kind.STRUCTURE, "csv_ilegible", messages.STRUCTURE_UNPARSEABLE.format(reason=exc)
+        ) from None
     return 0
 
 

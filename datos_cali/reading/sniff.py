@@ -135,7 +135,7 @@ def detect_delimiter(text_sample: str, declared: str | None = None) -> str:
         return declared
     best, best_score = ",", (-1.0, 0)
     for delimiter in DELIMITERS:
-        reader = csv.reader(io.StringIO(text_sample), delimiter=delimiter)
+        reader = csv.reader(io.StringIO(text_sample, newline=""), delimiter=delimiter)
         widths = []
         try:
             for record in reader:

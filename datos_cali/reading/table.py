@@ -17,6 +17,28 @@ from datos_cali.reading.sniff import SAMPLE_BYTES, ReadError, container_format, 
 __all__ = ["RawTable", "ReadError", "read_table"]
 
 
+PROBE_ROWS = 20_000
+REPETITIVE = 0.2  # distinct values per probed row below which a column counts as repetitive
+
+
+@dataclass
+class Distinct:
+    """A column as its distinct values plus, for repetitive columns, each row's index into them.
+
+    Checks that look at text (regexes, lookups) run on `values` and are expanded to rows with
+    `rows_where`, so a 5-million-row column with 300 distinct dates costs 300 evaluations.
+    """
+
+    values: pa.Array
+    indices: np.ndarray | None  # None: `values` is the column itself (no repetition to exploit)
+
+    def rows_where(self, mask_of_values: np.ndarray) -> np.ndarray:
+        """Per-row mask from a mask over `values` (nulls are False)."""
+        if self.indices is None:
+            return mask_of_values
+        return np.append(mask_of_values, False)[self.indices]
+
+
 @dataclass
 class RawTable:
     """Cells as text, one positional column per header, plus where each record sits in the file."""
@@ -30,9 +52,36 @@ class RawTable:
     delimiter: str | None = None
     findings: list[Finding] = field(default_factory=list)
 
+    _distinct: dict[int, Distinct] = field(default_factory=dict, repr=False)
+
     @property
     def num_rows(self) -> int:
         return len(self.row_numbers)
+
+    def distinct(self, position: int) -> Distinct:
+        """The column's distinct values (computed once per column and cached)."""
+        if position not in self._distinct:
+            column = self.columns[position]
+            flat = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+            probe = flat.slice(0, PROBE_ROWS)
+            repetitive = len(flat) > PROBE_ROWS and (
+                pc.count_distinct(probe).as_py() <= len(probe) * REPETITIVE
+            )
+            if repetitive:
+                encoded = pc.dictionary_encode(flat)
+                indices = pc.fill_null(encoded.indices, len(encoded.dictionary))
+                self._distinct[position] = Distinct(
+                    encoded.dictionary, np.asarray(indices.to_numpy(zero_copy_only=False), np.int64)
+                )
+            else:
+                self._distinct[position] = Distinct(flat, None)
+        return self._distinct[position]
+
+    def matches(self, position: int, regex: str) -> np.ndarray:
+        """Per-row mask of cells matching `regex` (RE2), evaluated once per distinct value."""
+        view = self.distinct(position)
+        found = pc.fill_null(pc.match_substring_regex(view.values, regex), False)
+        return view.rows_where(np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool))
 
     def column(self, position: int) -> pa.ChunkedArray:
         return self.columns[position]

@@ -151,42 +151,52 @@ def _ints(struct: pa.StructArray, name: str, default: int) -> np.ndarray:
     return np.asarray(pc.fill_null(pc.cast(field, pa.int64()), default).to_numpy(), np.int64)
 
 
+def _extract_dates(candidates: pa.Array) -> tuple[np.ndarray, ...]:
+    """Year, month, day, hour, minute, second, pm and found, trying each pattern in turn on
+    the values no earlier pattern matched (most files use one format: one pass)."""
+    n = len(candidates)
+    found = np.zeros(n, dtype=bool)
+    parts = {name: np.zeros(n, np.int64) for name in ("y", "m", "d", "H", "M", "S")}
+    parts["m"][:] = 1
+    parts["d"][:] = 1
+    pm = np.zeros(n, dtype=bool)
+    pending = np.flatnonzero(_mask(pc.is_valid(candidates)))
+    lowered = pc.utf8_lower(candidates)
+    for pattern in _PATTERNS:
+        if not len(pending):
+            break
+        subset = lowered if len(pending) == n else lowered.take(pa.array(pending))
+        struct = pc.extract_regex(subset, pattern)
+        hit = _mask(pc.is_valid(struct))
+        if not hit.any():
+            continue
+        rows = pending[hit]
+        names = [f.name for f in struct.type]
+        for name, target in parts.items():
+            defaults = {"m": 1, "d": 1}
+            if name in names:
+                target[rows] = _ints(struct, name, defaults.get(name, 0))[hit]
+        if "ampm" in names:
+            ampm = pc.fill_null(pc.struct_field(struct, "ampm"), "")
+            pm[rows] = _mask(pc.starts_with(ampm, "p"))[hit]
+        found[rows] = True
+        pending = pending[~hit]
+    return parts["y"], parts["m"], parts["d"], parts["H"], parts["M"], parts["S"], pm, found
+
+
 def parse_date(array: Array, *, with_time: bool = False) -> Parsed:
     """ISO, dd/mm/yyyy, yyyy/mm/dd, month names, year-month; validated against the calendar."""
     text = clean_text(array)
     n = len(text)
     blank = _mask(pc.is_null(text))
-    worded = pc.fill_null(pc.match_substring_regex(text, r"[A-Za-zÁÉÍÓÚáéíóú]{3}"), False)
-    worded = pc.and_(worded, pc.invert(pc.match_substring_regex(text, r"^[0-9-]+T[0-9:]")))
-    candidates = pc.if_else(worded, _spell_months(text), text)
-
-    found = np.zeros(n, dtype=bool)
-    y = np.zeros(n, np.int64)
-    m = np.ones(n, np.int64)
-    d = np.ones(n, np.int64)
-    hh = np.zeros(n, np.int64)
-    mm = np.zeros(n, np.int64)
-    ss = np.zeros(n, np.int64)
-    pm = np.zeros(n, dtype=bool)
-    for pattern in _PATTERNS:
-        struct = pc.extract_regex(pc.utf8_lower(candidates), pattern)
-        hit = _mask(pc.is_valid(struct)) & ~found
-        if not hit.any():
-            continue
-        struct = struct.combine_chunks() if isinstance(struct, pa.ChunkedArray) else struct
-        for target, name, default in (
-            (y, "y", 0),
-            (m, "m", 1),
-            (d, "d", 1),
-            (hh, "H", 0),
-            (mm, "M", 0),
-            (ss, "S", 0),
-        ):
-            target[hit] = _ints(struct, name, default)[hit]
-        if "ampm" in [f.name for f in struct.type]:
-            ampm = pc.fill_null(pc.struct_field(struct, "ampm"), "")
-            pm[hit] = _mask(pc.starts_with(ampm, "p"))[hit]
-        found |= hit
+    worded = _mask(pc.match_substring_regex(text, r"[A-Za-zÁÉÍÓÚáéíóú]{3}"))
+    worded &= ~_mask(pc.match_substring_regex(text, r"^[0-9-]+T[0-9:]"))
+    candidates = text
+    if worded.any():  # spell out month names only where there are letters
+        rows = np.flatnonzero(worded)
+        spelled = _spell_months(text.take(pa.array(rows)))
+        candidates = pc.replace_with_mask(text, pa.array(worded), spelled)
+    y, m, d, hh, mm, ss, pm, found = _extract_dates(candidates)
 
     y = np.where((y < 100) & found, np.where(y <= 68, 2000 + y, 1900 + y), y)
     hh = np.where(pm & (hh < 12), hh + 12, hh)
@@ -224,3 +234,29 @@ def parse_bool(array: Array) -> Parsed:
     values = pc.if_else(known, is_true, pa.scalar(None, pa.bool_()))
     invalid = _mask(pc.and_(pc.is_valid(text), pc.invert(known)))
     return Parsed(values, invalid)
+
+
+# --- repetitive columns -----------------------------------------------------------------------
+
+PROBE_ROWS = 20_000
+REPETITIVE = 0.2  # distinct values per row in the probe below which we parse distinct values
+
+
+def by_distinct(parser, array: Array, **kwargs) -> Parsed:
+    """Parse each distinct value once when a column repeats itself (dates, categories), then
+    expand: the same result as parsing every row, at the cost of the distinct values."""
+    flat = _flat(array)
+    probe = flat.slice(0, PROBE_ROWS)
+    if len(flat) <= PROBE_ROWS or pc.count_distinct(probe).as_py() > len(probe) * REPETITIVE:
+        return parser(flat, **kwargs)
+    encoded = pc.dictionary_encode(flat)
+    parsed = parser(encoded.dictionary, **kwargs)
+    indices = encoded.indices
+    positions = np.asarray(pc.fill_null(indices, 0).to_numpy(zero_copy_only=False), np.int64)
+    present = _mask(pc.is_valid(indices))
+    expand = lambda mask: mask[positions] & present  # noqa: E731
+    return Parsed(
+        parsed.values.take(indices),
+        expand(parsed.invalid),
+        None if parsed.impossible is None else expand(parsed.impossible),
+    )

@@ -114,10 +114,14 @@ def _to_raw(rows: list[tuple[int, list[str]]]) -> RawTable:
     if not rows:
         raise fail(Kind.EMPTY, "sin_encabezado", messages.EMPTY_NO_HEADER)
     width = max(len(_rstrip(cells)) for _, cells in rows[:_HEADER_SEARCH_ROWS])
+    wide_enough = min(width, max(2, math.ceil(width / 2)))
     header_at = next(
-        i
-        for i, (_, cells) in enumerate(rows[:_HEADER_SEARCH_ROWS])
-        if sum(1 for c in cells if c.strip()) >= min(width, max(2, math.ceil(width / 2)))
+        (
+            i
+            for i, (_, cells) in enumerate(rows[:_HEADER_SEARCH_ROWS])
+            if sum(1 for c in cells if c.strip()) >= wide_enough
+        ),
+        0,  # no row is as wide as the table: the first non-empty row is the header
     )
     _, header = rows[header_at]
     body = rows[header_at + 1 :]

@@ -7,6 +7,7 @@ Names that could escape the folder (links, `..`, control characters) are refused
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import re
@@ -66,11 +67,14 @@ def pull_inbox(dataset: Dataset, paths: Paths) -> Pulled:
     newest = found[-1]
 
     def settle(outcome: str, text: str | None, data: dict | None) -> None:
+        if not newest.exists():  # a concurrent run of the same dataset already settled it
+            return
         if outcome in ("published", "unchanged"):
             stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
             done = folder / PROCESSED
             done.mkdir(parents=True, exist_ok=True)
-            shutil.move(newest, done / f"{stamp}-{newest.name}")
+            with contextlib.suppress(FileNotFoundError):  # lost a race with a concurrent run
+                shutil.move(newest, done / f"{stamp}-{newest.name}")
             for stale in report_paths(newest):
                 stale.unlink(missing_ok=True)
         elif outcome == "rejected" and text is not None:

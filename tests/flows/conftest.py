@@ -13,19 +13,7 @@ os.environ.setdefault("DATOS_CALI_BACKOFF", "0.01")
 from tests.pipeline.conftest import mini  # noqa: F401  (the small-catalog fixture)
 
 
-@pytest.fixture(scope="session")
-def prefect_harness():
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=180):
-        yield
-
-
 @pytest.fixture(autouse=True)
-def _fresh_process_state(prefect_harness):
+def _fresh_process_state(flow_process):
     """Each test has its own state folder, so the per-process session and ledger start over."""
-    from flows import common
-
-    common.close()
     yield
-    common.close()

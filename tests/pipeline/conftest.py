@@ -13,7 +13,6 @@ from datos_cali.portals.session import PortalSession
 from datos_cali.settings import paths
 
 ROOT = Path(__file__).resolve().parents[2]
-TEMPLATE = ROOT / "datasets" / "planeacion" / "indice-mensual-actividad-economica.yaml"
 IMAE = ROOT / "demo" / "indice-mensual-actividad-economica" / "IMAE_Cali.csv"
 
 
@@ -28,13 +27,24 @@ class MiniCatalog:
         monkeypatch.setenv("DATOS_CALI_CATALOG", str(root / "datasets"))
         monkeypatch.setenv("DATOS_CALI_SCHEMAS", str(root / "schemas"))
 
-    def add(self, slug: str, source: dict, *, targets=("datos.gov.co",), **changes) -> str:
-        entry = yaml.safe_load(TEMPLATE.read_text(encoding="utf-8"))
+    def add(
+        self,
+        slug: str,
+        source: dict,
+        *,
+        targets=("datos.gov.co",),
+        template: str = "indice-mensual-actividad-economica",
+        **changes,
+    ) -> str:
+        """A dataset like `template` (a catalog slug) under a new slug, source and targets."""
+        [template_path] = (ROOT / "datasets").glob(f"*/{template}.yaml")
+        entry = yaml.safe_load(template_path.read_text(encoding="utf-8"))
         entry.update(
             {
                 "slug": slug,
-                "title": f"IMAE de prueba {slug}",
-                "schema": "indice-mensual-actividad-economica",
+                "title": f"Prueba {slug}",
+                "organismo": "planeacion",
+                "schema": template,
                 "source": source,
                 "targets": [{"portal": t} for t in targets],
                 "demo": None,

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from datos_cali.findings import Finding, Kind, Severity, first_rows
+from datos_cali.hashing import row_hashes
 from datos_cali.quality import messages
 from datos_cali.quality.measures import share
 from datos_cali.quality.model import Criterion, Score
@@ -33,7 +34,7 @@ def _repeated_rows(frame: pd.DataFrame) -> np.ndarray:
     """Rows equal to an earlier row (compared through one 64-bit hash per row)."""
     if frame.empty:
         return np.zeros(len(frame), dtype=bool)
-    return pd.util.hash_pandas_object(frame, index=False).duplicated().to_numpy()
+    return pd.Series(row_hashes(frame)).duplicated().to_numpy()
 
 
 def _duplicate_columns(frame: pd.DataFrame) -> int:
@@ -44,7 +45,9 @@ def _duplicate_columns(frame: pd.DataFrame) -> int:
         values = frame[column]
         if not values.notna().any():
             continue
-        if any(values.dtype == k.dtype and values.equals(k) for k in kept):
+        head = values.iloc[:1000].reset_index(drop=True)
+        same_start = [k for k in kept if values.dtype == k.dtype and head.equals(k.iloc[:1000])]
+        if any(values.equals(k) for k in same_start):  # full comparison only when the start agrees
             duplicates += 1
         else:
             kept.append(values.reset_index(drop=True))

@@ -35,7 +35,13 @@ class Pattern:
 # personal data only if it has five digits in a row, a dotted thousands group, a phone written
 # in groups («(602) 555 1234»), an @ or a dash between digits (every address in Colombian
 # nomenclature has «# 12 - 34»).
-PREFILTER = r"[0-9]{5}|[0-9]\.[0-9]{3}|[0-9]{3}\)?[ .-]?[0-9]{3}[ .-]?[0-9]{4}|@|[0-9] ?- ?[0-9]"
+# A cheap first pass over every cell: anything a detector could confirm passes it. Digit runs
+# glued to a letter code («VAC-0000001», «AC-0012») are record codes, not document numbers;
+# «CC-12345678» still passes through the context alternative.
+PREFILTER = (
+    r"(?:^|[^A-Za-z0-9_-])[0-9]{5}|^[0-9]{5}|[0-9]\.[0-9]{3}"
+    r"|[0-9]{3}\)?[ .-]?[0-9]{3}[ .-]?[0-9]{4}|@|[0-9] ?- ?[0-9]|(?i:c\.?\s?c|c[eé]d|doc)\W{0,3}[0-9]"
+)
 
 # A cédula: 1–10 digits, usually with thousands dots; 1.144.123.456 or 31234567.
 CEDULA_NUMBER = r"[0-9]{1,3}(?:\.[0-9]{3}){1,3}|[0-9]{5,10}"

@@ -118,16 +118,6 @@ class Cells:
     values: pa.Array
     indices: np.ndarray | None = None  # row → position in `values` (len(values) = empty row)
 
-    @classmethod
-    def of(cls, column: pa.Array) -> Cells:
-        probe = column.slice(0, PROBE_ROWS)
-        if len(probe) and pc.count_distinct(probe).as_py() <= len(probe) * REPETITIVE:
-            encoded = pc.dictionary_encode(column)
-            values = encoded.dictionary
-            indices = pc.fill_null(encoded.indices, len(values)).to_numpy(zero_copy_only=False)
-            return cls(values, np.asarray(indices, dtype=np.int64))
-        return cls(column)
-
     @property
     def distinct(self) -> bool:
         return self.indices is not None
@@ -206,12 +196,10 @@ class Scanner:
         scans = []
         for position, header in enumerate(raw.headers):
             name = by_position.get(position)
-            column = raw.column(position)
-            if isinstance(column, pa.ChunkedArray):
-                column = column.combine_chunks()
+            view = raw.distinct(position)  # shared with the other checks: encoded once
             scans.append(
                 self._scan_column(
-                    column,
+                    Cells(view.values, view.indices),
                     key=name or header,
                     header=header,
                     position=position,
@@ -221,9 +209,8 @@ class Scanner:
             )
         return scans
 
-    def _scan_column(self, column: pa.Array, *, key, header, position, kind, basis) -> ColumnScan:
-        cells = Cells.of(column)
-        sample = None if cells.distinct else sample_positions(len(column))
+    def _scan_column(self, cells: Cells, *, key, header, position, kind, basis) -> ColumnScan:
+        sample = None if cells.distinct else sample_positions(len(cells.values))
         filled = _mask(pc.not_equal(pc.utf8_trim_whitespace(cells.values), ""))
         scan = ColumnScan(
             key=key,

@@ -1,0 +1,494 @@
+"""Accessible charts drawn in Python as inline SVG: no JavaScript, nothing from the internet.
+
+Every chart is a `<figure>` holding an SVG with `role="img"`, a `<title>` and a `<desc>` (the
+caller's description plus an automatic summary of the numbers), and a companion data table, so
+the figures reach people who cannot see the drawing. Series differ by line style, marker shape
+or fill pattern as well as colour: never by colour alone. Colours have at least 3:1 contrast
+against the white background (WCAG 1.4.11); text is near-black.
+
+    chart = line_chart(
+        "Índice de calidad por ejecución",
+        "Índice general (0 a 10) de cada ejecución analizada.",
+        x_labels=["2021-03-01", "2021-04-01"],
+        series=[Series("Índice general", [9.1, 9.6])],
+        x_title="Ejecución", y_title="Puntaje (0 a 10)", y_max=10,
+    )
+    chart.html()          # Markup for a page or a `SitePage.body_html`
+    chart.svg_document()  # a standalone .svg file, when a module wants the drawing as a file
+
+Shared by the report site and by the modules that contribute pages to it (usage, compliance).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+from datos_cali.reportsite import labels
+
+WIDTH, HEIGHT = 720, 320
+MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 72, 20, 20, 64
+LEGEND_HEIGHT = 26
+MAX_X_LABELS = 8
+MAX_MARKED_POINTS = 60  # beyond this, markers would hide the line; the dashes still tell apart
+MAX_VALUE_LABELS = 24  # bars get their value printed on top while they are this few
+
+# Dark enough for 3:1 against white; paired with distinct dashes, markers and patterns.
+COLOURS = ("#1f4e79", "#a33d00", "#2e6b30", "#6a3d9a", "#5c5c5c")
+DASHES = ("", "8 4", "2 3", "10 3 2 3", "4 4")
+MARKERS = ("círculo", "cuadrado", "triángulo", "rombo", "cruz")
+PATTERNS = ("sólido", "rayas", "puntos", "cuadrícula", "rayas verticales")
+TEXT_COLOUR, AXIS_COLOUR, GRID_COLOUR = "#1a1a1a", "#333333", "#d0d7de"
+FONT = 'font-family="system-ui, sans-serif" font-size="12"'
+
+NO_DATA = "{title}: todavía no hay datos para este gráfico."
+TABLE_SUMMARY = "Ver los datos del gráfico en una tabla"
+SERIES_SUMMARY = (
+    "{name}: mínimo {low} ({low_at}), máximo {high} ({high_at}), último {last} ({last_at})."
+)
+SERIES_EMPTY = "{name}: sin valores."
+LEGEND_LINE = "línea {dash} con marcas en {marker}"
+LEGEND_BAR = "barras de relleno {pattern}"
+DASH_NAMES = ("continua", "de guiones", "punteada", "de guion y punto", "de guiones cortos")
+
+Number = float | int
+_IDENT = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+
+
+@dataclass(frozen=True)
+class Series:
+    """One named sequence of values, aligned with the chart's labels; None is a gap."""
+
+    name: str
+    values: Sequence[Number | None]
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A drawn chart: the SVG, its data table, and the figure that holds both."""
+
+    ident: str
+    title: str
+    svg: Markup
+    table: Markup
+
+    def html(self, *, table_open: bool = False) -> Markup:
+        """The `<figure>`: caption, drawing, and the data table in a disclosure."""
+        if not self.svg:
+            return Markup('<p class="sin-datos">{}</p>').format(NO_DATA.format(title=self.title))
+        return Markup(
+            '<figure class="grafico" id="{ident}">'
+            '<figcaption class="grafico-titulo">{title}</figcaption>'
+            '<div class="grafico-dibujo">{svg}</div>'
+            '<details class="grafico-datos"{open}><summary>{summary}</summary>{table}</details>'
+            "</figure>"
+        ).format(
+            ident=self.ident,
+            title=self.title,
+            svg=self.svg,
+            open=Markup(" open") if table_open else "",
+            summary=TABLE_SUMMARY,
+            table=self.table,
+        )
+
+    def __html__(self) -> str:
+        return self.html()
+
+    def svg_document(self) -> str:
+        """The SVG as a file of its own (with the XML namespace a standalone file needs)."""
+        return str(self.svg).replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1)
+
+
+def line_chart(
+    title: str,
+    description: str,
+    *,
+    x_labels: Sequence[str],
+    series: Sequence[Series],
+    x_title: str,
+    y_title: str,
+    y_min: Number | None = 0,
+    y_max: Number | None = None,
+    value_format: Callable[[Number], str] | None = None,
+    ident: str | None = None,
+) -> Chart:
+    """Lines over evenly spaced labels (runs, days, months): one line per series."""
+    frame = _Frame.build(title, x_labels, series, y_min, y_max, value_format, ident)
+    if frame is None:
+        return _empty(title, ident)
+    parts = frame.axes(x_title, y_title)
+    marked = len(x_labels) <= MAX_MARKED_POINTS
+    for index, one in enumerate(series):
+        colour, dash = COLOURS[index % len(COLOURS)], DASHES[index % len(DASHES)]
+        for segment in _segments(one.values):
+            points = " ".join(f"{frame.x(i):.1f},{frame.y(v):.1f}" for i, v in segment)
+            if len(segment) > 1:
+                parts.append(
+                    f'<polyline points="{points}" fill="none" stroke="{colour}" '
+                    f'stroke-width="2.5"{_dash_attribute(dash)}/>'
+                )
+            if marked or len(segment) == 1:
+                parts += [_marker(index, frame.x(i), frame.y(v), colour) for i, v in segment]
+    if len(series) > 1:
+        parts += frame.legend(series, kind="line")
+    return frame.finish(parts, description, series)
+
+
+def bar_chart(
+    title: str,
+    description: str,
+    *,
+    categories: Sequence[str],
+    series: Sequence[Series],
+    x_title: str,
+    y_title: str,
+    y_max: Number | None = None,
+    value_format: Callable[[Number], str] | None = None,
+    ident: str | None = None,
+) -> Chart:
+    """Vertical bars, grouped side by side when there are several series."""
+    frame = _Frame.build(title, categories, series, 0, y_max, value_format, ident, bars=True)
+    if frame is None:
+        return _empty(title, ident)
+    parts = frame.axes(x_title, y_title)
+    parts.append(frame.pattern_defs(len(series)))
+    slot = frame.plot_width / len(categories)
+    bar = slot * 0.8 / len(series)
+    print_values = len(categories) * len(series) <= MAX_VALUE_LABELS
+    for index, one in enumerate(series):
+        fill = frame.fill(index)
+        for position, value in enumerate(one.values):
+            if value is None:
+                continue
+            left = frame.left + slot * position + slot * 0.1 + bar * index
+            top, base = sorted((frame.y(value), frame.y(0)))
+            parts.append(
+                f'<rect x="{left:.1f}" y="{top:.1f}" width="{bar:.1f}" '
+                f'height="{max(base - top, 0.5):.1f}" fill="{fill}" '
+                f'stroke="{COLOURS[index % len(COLOURS)]}" stroke-width="1.5"/>'
+            )
+            if print_values:
+                parts.append(
+                    f'<text x="{left + bar / 2:.1f}" y="{top - 4:.1f}" text-anchor="middle" '
+                    f'fill="{TEXT_COLOUR}" {FONT}>{escape(frame.format(value))}</text>'
+                )
+    if len(series) > 1:
+        parts += frame.legend(series, kind="bar")
+    return frame.finish(parts, description, series)
+
+
+# --- drawing ----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Frame:
+    """The plot area, the scales, and the pieces every chart shares."""
+
+    ident: str
+    title: str
+    labels: Sequence[str]
+    low: float
+    high: float
+    ticks: list[float]
+    format: Callable[[Number], str]
+    bars: bool
+    top: float
+
+    @classmethod
+    def build(cls, title, labels, series, y_min, y_max, value_format, ident, *, bars=False):
+        if not labels or not series:
+            return None
+        for one in series:
+            if len(one.values) != len(labels):
+                raise ValueError(
+                    f"La serie «{one.name}» tiene {len(one.values)} valores para "
+                    f"{len(labels)} etiquetas."
+                )
+        values = [float(v) for one in series for v in one.values if _present(v)]
+        if not values:
+            return None
+        low = min(values) if y_min is None else min(float(y_min), min(values))
+        high = max(values) if y_max is None else max(float(y_max), max(values))
+        ticks = _nice_ticks(low, high)
+        if y_max is None:
+            high = ticks[-1]
+        if y_min is None:
+            low = ticks[0]
+        if ident is not None and not _IDENT.fullmatch(ident):
+            raise ValueError(f"Identificador de gráfico no válido: «{ident}».")
+        fmt = value_format or _default_format(values)
+        top = MARGIN_TOP + (LEGEND_HEIGHT if len(series) > 1 else 0)
+        return cls(ident or _ident(title), title, labels, low, high, ticks, fmt, bars, top)
+
+    @property
+    def left(self) -> float:
+        return MARGIN_LEFT
+
+    @property
+    def bottom(self) -> float:
+        return HEIGHT - MARGIN_BOTTOM
+
+    @property
+    def plot_width(self) -> float:
+        return WIDTH - MARGIN_LEFT - MARGIN_RIGHT
+
+    def x(self, index: int) -> float:
+        count = len(self.labels)
+        if self.bars:
+            return self.left + self.plot_width * (index + 0.5) / count
+        if count == 1:
+            return self.left + self.plot_width / 2
+        return self.left + self.plot_width * index / (count - 1)
+
+    def y(self, value: Number) -> float:
+        span = (self.high - self.low) or 1.0
+        return self.bottom - (float(value) - self.low) / span * (self.bottom - self.top)
+
+    def axes(self, x_title: str, y_title: str) -> list[str]:
+        parts = []
+        for tick in self.ticks:
+            y = self.y(tick)
+            parts.append(
+                f'<line x1="{self.left}" x2="{WIDTH - MARGIN_RIGHT}" y1="{y:.1f}" y2="{y:.1f}" '
+                f'stroke="{GRID_COLOUR}" stroke-width="1"/>'
+                f'<text x="{self.left - 8}" y="{y + 4:.1f}" text-anchor="end" '
+                f'fill="{TEXT_COLOUR}" {FONT}>{escape(self.format(tick))}</text>'
+            )
+        baseline = self.y(0 if self.low <= 0 <= self.high else self.low)
+        parts.append(
+            f'<line x1="{self.left}" x2="{self.left}" y1="{self.top}" y2="{self.bottom}" '
+            f'stroke="{AXIS_COLOUR}" stroke-width="1.5"/>'
+            f'<line x1="{self.left}" x2="{WIDTH - MARGIN_RIGHT}" y1="{baseline:.1f}" '
+            f'y2="{baseline:.1f}" stroke="{AXIS_COLOUR}" stroke-width="1.5"/>'
+        )
+        for index in _label_positions(len(self.labels)):
+            parts.append(
+                f'<text x="{self.x(index):.1f}" y="{self.bottom + 18}" text-anchor="middle" '
+                f'fill="{TEXT_COLOUR}" {FONT}>{escape(_shorten(self.labels[index]))}</text>'
+            )
+        middle_x = self.left + self.plot_width / 2
+        middle_y = (self.top + self.bottom) / 2
+        parts.append(
+            f'<text x="{middle_x:.1f}" y="{HEIGHT - 14}" text-anchor="middle" '
+            f'fill="{TEXT_COLOUR}" {FONT} font-weight="600">{escape(x_title)}</text>'
+            f'<text x="18" y="{middle_y:.1f}" text-anchor="middle" fill="{TEXT_COLOUR}" '
+            f'{FONT} font-weight="600" transform="rotate(-90 18 {middle_y:.1f})">'
+            f"{escape(y_title)}</text>"
+        )
+        return parts
+
+    def pattern_defs(self, count: int) -> str:
+        shapes = (
+            "",
+            '<path d="M0,8 L8,0" stroke="{c}" stroke-width="2"/>',
+            '<circle cx="4" cy="4" r="1.6" fill="{c}"/>',
+            '<path d="M0,0 L8,0 M0,0 L0,8" stroke="{c}" stroke-width="1.5"/>',
+            '<path d="M4,0 L4,8" stroke="{c}" stroke-width="2"/>',
+        )
+        defs = []
+        for index in range(1, count):
+            colour = COLOURS[index % len(COLOURS)]
+            shape = shapes[index % len(shapes)].format(c=colour) or ""
+            defs.append(
+                f'<pattern id="{self.ident}-relleno-{index}" width="8" height="8" '
+                f'patternUnits="userSpaceOnUse"><rect width="8" height="8" fill="#ffffff"/>'
+                f"{shape}</pattern>"
+            )
+        return f"<defs>{''.join(defs)}</defs>" if defs else ""
+
+    def fill(self, index: int) -> str:
+        if index % len(PATTERNS) == 0:
+            return COLOURS[index % len(COLOURS)]
+        return f"url(#{self.ident}-relleno-{index})"
+
+    def legend(self, series: Sequence[Series], *, kind: str) -> list[str]:
+        parts, x = [], self.left
+        y = MARGIN_TOP + 4
+        for index, one in enumerate(series):
+            colour = COLOURS[index % len(COLOURS)]
+            if kind == "line":
+                parts.append(
+                    f'<line x1="{x}" x2="{x + 28}" y1="{y}" y2="{y}" stroke="{colour}" '
+                    f'stroke-width="2.5"{_dash_attribute(DASHES[index % len(DASHES)])}/>'
+                )
+                parts.append(_marker(index, x + 14, y, colour))
+            else:
+                parts.append(
+                    f'<rect x="{x + 6}" y="{y - 7}" width="16" height="14" '
+                    f'fill="{self.fill(index)}" stroke="{colour}" stroke-width="1.5"/>'
+                )
+            parts.append(
+                f'<text x="{x + 34}" y="{y + 4}" fill="{TEXT_COLOUR}" {FONT}>'
+                f"{escape(one.name)}</text>"
+            )
+            x += 44 + 7 * len(one.name)
+        return parts
+
+    def finish(self, parts: list[str], description: str, series: Sequence[Series]) -> Chart:
+        summary = " ".join(_summary(one, self.labels, self.format) for one in series)
+        styles = " ".join(_style_note(index, self.bars) for index in range(len(series)))
+        desc = f"{description} {summary}".strip()
+        if len(series) > 1:
+            desc = f"{desc} {styles}"
+        svg = Markup(
+            '<svg class="grafico-svg" role="img" viewBox="0 0 {w} {h}" '
+            'aria-labelledby="{i}-titulo {i}-desc" preserveAspectRatio="xMidYMid meet">'
+            '<title id="{i}-titulo">{title}</title><desc id="{i}-desc">{desc}</desc>'
+            '<rect width="{w}" height="{h}" fill="#ffffff"/>{body}</svg>'
+        ).format(
+            w=WIDTH,
+            h=HEIGHT,
+            i=self.ident,
+            title=self.title,
+            desc=desc,
+            body=Markup("".join(parts)),
+        )
+        return Chart(self.ident, self.title, svg, _table(self, series))
+
+
+def _table(frame: _Frame, series: Sequence[Series]) -> Markup:
+    head = Markup("").join(Markup('<th scope="col">{}</th>').format(one.name) for one in series)
+    rows = []
+    for position, label in enumerate(frame.labels):
+        cells = Markup("").join(
+            Markup('<td class="numero">{}</td>').format(
+                frame.format(one.values[position]) if _present(one.values[position]) else "—"
+            )
+            for one in series
+        )
+        rows.append(Markup('<tr><th scope="row">{}</th>{}</tr>').format(label, cells))
+    return Markup(
+        '<table class="tabla-datos"><caption>{caption}</caption>'
+        '<thead><tr><th scope="col">{first}</th>{head}</tr></thead><tbody>{rows}</tbody></table>'
+    ).format(
+        caption=f"Datos del gráfico «{frame.title}»",
+        first="Etiqueta",
+        head=head,
+        rows=Markup("").join(rows),
+    )
+
+
+def _marker(index: int, x: float, y: float, colour: str) -> str:
+    shape = index % len(MARKERS)
+    if shape == 0:
+        return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}"/>'
+    if shape == 1:
+        return f'<rect x="{x - 4:.1f}" y="{y - 4:.1f}" width="8" height="8" fill="{colour}"/>'
+    if shape == 2:
+        return (
+            f'<path d="M{x:.1f},{y - 5:.1f} L{x + 5:.1f},{y + 4:.1f} L{x - 5:.1f},{y + 4:.1f} Z" '
+            f'fill="{colour}"/>'
+        )
+    if shape == 3:
+        return (
+            f'<path d="M{x:.1f},{y - 5:.1f} L{x + 5:.1f},{y:.1f} L{x:.1f},{y + 5:.1f} '
+            f'L{x - 5:.1f},{y:.1f} Z" fill="{colour}"/>'
+        )
+    return (
+        f'<path d="M{x - 4:.1f},{y - 4:.1f} L{x + 4:.1f},{y + 4:.1f} M{x + 4:.1f},{y - 4:.1f} '
+        f'L{x - 4:.1f},{y + 4:.1f}" stroke="{colour}" stroke-width="2"/>'
+    )
+
+
+def _dash_attribute(dash: str) -> str:
+    return f' stroke-dasharray="{dash}"' if dash else ""
+
+
+def _style_note(index: int, bars: bool) -> str:
+    if bars:
+        return (
+            f"Serie {index + 1}: "
+            + LEGEND_BAR.format(pattern=PATTERNS[index % len(PATTERNS)])
+            + "."
+        )
+    return (
+        f"Serie {index + 1}: "
+        + LEGEND_LINE.format(
+            dash=DASH_NAMES[index % len(DASH_NAMES)], marker=MARKERS[index % len(MARKERS)]
+        )
+        + "."
+    )
+
+
+# --- numbers ----------------------------------------------------------------------------------
+
+
+def _present(value: Number | None) -> bool:
+    return value is not None and math.isfinite(float(value))
+
+
+def _segments(values: Sequence[Number | None]) -> list[list[tuple[int, float]]]:
+    """Runs of consecutive present values: a gap (None) breaks the line instead of bridging it."""
+    segments: list[list[tuple[int, float]]] = [[]]
+    for index, value in enumerate(values):
+        if _present(value):
+            segments[-1].append((index, float(value)))
+        elif segments[-1]:
+            segments.append([])
+    return [s for s in segments if s]
+
+
+def _nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
+    """About `count` round tick values (1, 2, 2.5 or 5 times a power of ten) covering the range."""
+    if high == low:
+        high = low + (abs(low) or 1.0)
+    raw = (high - low) / max(count - 1, 1)
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    start = math.floor(low / step) * step
+    ticks, tick = [], start
+    while tick < high + step * 1e-9:
+        ticks.append(round(tick, 10))
+        tick += step
+    if ticks[-1] < high:
+        ticks.append(round(tick, 10))
+    return ticks
+
+
+def _default_format(values: list[float]) -> Callable[[Number], str]:
+    if all(float(v).is_integer() for v in values):
+        return lambda v: labels.number(v, 0) if float(v).is_integer() else labels.number(v, 1)
+    return lambda v: labels.number(v, 1)
+
+
+def _summary(one: Series, names: Sequence[str], fmt: Callable[[Number], str]) -> str:
+    present = [(i, float(v)) for i, v in enumerate(one.values) if _present(v)]
+    if not present:
+        return SERIES_EMPTY.format(name=one.name)
+    low = min(present, key=lambda p: p[1])
+    high = max(present, key=lambda p: p[1])
+    last = present[-1]
+    return SERIES_SUMMARY.format(
+        name=one.name,
+        low=fmt(low[1]),
+        low_at=names[low[0]],
+        high=fmt(high[1]),
+        high_at=names[high[0]],
+        last=fmt(last[1]),
+        last_at=names[last[0]],
+    )
+
+
+def _label_positions(count: int) -> list[int]:
+    if count <= MAX_X_LABELS:
+        return list(range(count))
+    return sorted({round(i * (count - 1) / (MAX_X_LABELS - 1)) for i in range(MAX_X_LABELS)})
+
+
+def _shorten(label: str, limit: int = 16) -> str:
+    return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
+def _ident(title: str) -> str:
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:40] or "grafico"
+    return f"grafico-{slug}"
+
+
+def _empty(title: str, ident: str | None) -> Chart:
+    return Chart(ident or _ident(title), title, Markup(""), Markup(""))

@@ -1,0 +1,118 @@
+"""The site's words and number formats: every label an auditor reads, in plain Spanish.
+
+Times are shown in the office's time zone (America/Bogota, UTC−5 all year) and numbers the way
+people in Colombia write them: a dot between thousands and a comma before decimals.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+OFFICE_ZONE = ZoneInfo("America/Bogota")
+
+OUTCOMES = {
+    "published": "Publicado",
+    "unchanged": "Sin cambios",
+    "rejected": "Rechazado",
+    "failed": "Falló",
+}
+NO_RUNS = "Sin ejecuciones"
+# The order of the verdict columns and badges everywhere on the site.
+VERDICT_ORDER = ("published", "unchanged", "rejected", "failed")
+VERDICT_HELP = {
+    "published": "el portal confirmó los datos enviados",
+    "unchanged": "no había datos nuevos que enviar",
+    "rejected": "el archivo no cumplió el contrato o los criterios: no se publicó",
+    "failed": "algo falló (red, portal o error interno); se puede reintentar",
+}
+
+KINDS = {
+    "format": "Formato del archivo",
+    "encoding": "Codificación de caracteres",
+    "structure": "Estructura de la tabla",
+    "empty": "Archivo sin datos",
+    "schema": "Contrato del conjunto",
+    "pii": "Datos personales",
+    "metadata": "Metadatos",
+    "quality": "Calidad",
+}
+SEVERITIES = {
+    "block": "Impide publicar",
+    "warn": "Advertencia",
+    "info": "Informativo",
+}
+TARGET_NONE = "Ninguno (antes de elegir portal)"
+SOURCE_KINDS = {
+    "inbox": "bandeja de entrada",
+    "url": "dirección web",
+    "sql": "consulta SQL",
+    "socrata": "otro portal Socrata",
+    "ckan": "otro portal CKAN",
+    "file": "archivo fijo",
+}
+
+
+def outcome(value: str | None) -> str:
+    return OUTCOMES.get(value or "", NO_RUNS)
+
+
+def target(value: str) -> str:
+    return TARGET_NONE if value == "none" else value
+
+
+def kind(value: str | None) -> str:
+    return KINDS.get(value or "", value or "—")
+
+
+def severity(value: str | None) -> str:
+    return SEVERITIES.get(value or "", value or "—")
+
+
+def number(value: float | int | None, decimals: int = 0) -> str:
+    """`12.345` or `9,6`; an em dash when there is nothing to show."""
+    if value is None:
+        return "—"
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def score(value: float | None) -> str:
+    return number(value, 1)
+
+
+def local(moment: datetime | None) -> datetime | None:
+    return moment.astimezone(OFFICE_ZONE) if moment is not None else None
+
+
+def when(moment: datetime | None) -> str:
+    """`2021-03-15 08:30:05` in Colombian time."""
+    return local(moment).strftime("%Y-%m-%d %H:%M:%S") if moment is not None else "—"
+
+
+def minute(moment: datetime | None) -> str:
+    """`2021-03-15 08:30`: short enough for a chart's axis."""
+    return local(moment).strftime("%Y-%m-%d %H:%M") if moment is not None else "—"
+
+
+def day(moment: datetime | None) -> str:
+    return local(moment).strftime("%Y-%m-%d") if moment is not None else "—"
+
+
+def iso(moment: datetime | None) -> str:
+    """The machine-readable instant for `<time datetime>`."""
+    return local(moment).isoformat(timespec="seconds") if moment is not None else ""
+
+
+def duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    if seconds < 60:
+        return f"{number(seconds, 2)} s"
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest} s"
+
+
+def evidence_name(key: str) -> str:
+    """Evidence keys are snake_case Spanish (`celdas_vacias`): shown as words."""
+    return key.replace("_", " ")
