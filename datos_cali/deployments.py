@@ -25,6 +25,21 @@ SWEEPS = [
         "cron": "30 5 * * *",
         "tags": ["barrido"],
     },
+    {
+        "name": "recolectar-uso",
+        "entrypoint": "flows/usage.py:collect_usage",
+        "description": "Lee cada día las visitas y descargas de los conjuntos publicados y publica las cifras de uso.",
+        # Late in the day: the day keeps its first reading, so it then covers that day's usage.
+        "cron": "45 23 * * *",
+        "tags": ["uso"],
+    },
+    {
+        "name": "informe-cumplimiento",
+        "entrypoint": "flows/compliance.py:report_compliance",
+        "description": "Calcula cada mes el cumplimiento del plan de apertura por organismo y publica sus cifras.",
+        "cron": "30 7 1 * *",
+        "tags": ["cumplimiento"],
+    },
 ]
 
 

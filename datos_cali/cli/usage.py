@@ -1,3 +1,155 @@
-"""`datos-cali usage …` commands (registered on `usage_app`)."""
+"""`datos-cali usage collect|report` — the portals' visits and downloads, collected and reported."""
 
-from datos_cali.cli.app import usage_app  # noqa: F401  (commands are added in this module)
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import sys
+
+import typer
+
+from datos_cali.cli.app import usage_app
+from datos_cali.cli.common import EXIT_BLOCKED, EXIT_OK, die, out
+from datos_cali.settings import paths
+
+BOTH_FORMATS = "Use --json o --csv, no ambos."
+NOTHING_PUBLISHED = "No hay conjuntos publicados todavía: no hay contadores que leer."
+NO_READINGS = "Todavía no hay lecturas de uso{year}. Ejecute «datos-cali usage collect»."
+KEPT = {True: "guardada", False: "ya había una hoy"}
+REPORT_TITLE = "Uso de los datos abiertos{year}"
+SUMMARY = (
+    "Lecturas del {first} al {last}. Visitas: {views} · Descargas: {downloads} · "
+    "Descargas por visita: {ratio}"
+)
+RESETS = "Contadores reiniciados por el portal: {count} (se contó el valor nuevo como uso)."
+GROUP_TITLES = {
+    "portal": "Por portal",
+    "year": "Por año",
+    "month": "Por mes",
+    "organismo": "Por organismo",
+}
+
+
+@usage_app.command("collect")
+def collect_command() -> None:
+    """Lee una vez los contadores de visitas y descargas de cada conjunto publicado y los guarda.
+
+    Sin Prefect, contra los portales configurados (el portal local si no hay credenciales).
+    Una segunda lectura el mismo día no cambia nada: se conserva la primera del día.
+    Sale con 1 si algún portal o conjunto no se pudo leer.
+    """
+    from rich.table import Table
+
+    from datos_cali.catalog import load_catalog
+    from datos_cali.ledger import open_ledger
+    from datos_cali.portals.session import PortalSession
+    from datos_cali.usage import CollectionFailed, collect
+    from datos_cali.usage.spanish import number
+
+    where = paths()
+    failures = []
+    with PortalSession(where.state) as session, open_ledger() as ledger:
+        try:
+            snapshots = collect(
+                session, ledger, load_catalog(where.catalog), dt.datetime.now(dt.UTC)
+            )
+        except CollectionFailed as exc:
+            snapshots, failures = exc.snapshots, exc.failures
+    if snapshots:
+        table = Table(title=f"Lectura de uso del {snapshots[0].day.isoformat()}")
+        for header, justify in (
+            ("Conjunto", "left"),
+            ("Portal", "left"),
+            ("Visitas", "right"),
+            ("Descargas", "right"),
+            ("Lectura", "left"),
+        ):
+            table.add_column(header, justify=justify)
+        for s in snapshots:
+            table.add_row(s.dataset, s.target, number(s.views), number(s.downloads), KEPT[s.kept])
+        out.print(table)
+    elif not failures:
+        out.print(NOTHING_PUBLISHED)
+    for failure in failures:
+        out.print(f"[red]{failure.message}[/]")
+    raise typer.Exit(EXIT_BLOCKED if failures else EXIT_OK)
+
+
+@usage_app.command("report")
+def report_command(
+    year: int | None = typer.Option(None, "--year", help="Solo este año (por defecto, todo)."),
+    as_json: bool = typer.Option(
+        False, "--json", help="Imprimir un único objeto JSON en la salida estándar."
+    ),
+    as_csv: bool = typer.Option(
+        False, "--csv", help="Imprimir CSV: una fila por agrupación (conjunto, organismo, mes…)."
+    ),
+) -> None:
+    """Visitas y descargas por conjunto, organismo, portal, mes y año, y los más consultados."""
+    from datos_cali.catalog import load_catalog
+    from datos_cali.ledger import open_ledger
+    from datos_cali.usage import usage_report
+
+    if as_json and as_csv:
+        die(BOTH_FORMATS)
+    with open_ledger() as ledger:
+        report = usage_report(ledger, load_catalog(paths().catalog), year)
+    if as_json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False))
+    elif as_csv:
+        rows = report.csv_rows()
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        _print_report(report)
+    raise typer.Exit(EXIT_OK)
+
+
+def _print_report(report) -> None:
+    from datos_cali.usage.spanish import decimal, number
+
+    suffix = f" de {report.year}" if report.year else ""
+    if report.empty:
+        out.print(NO_READINGS.format(year=f" en {report.year}" if report.year else ""))
+        return
+    out.print(f"[bold]{REPORT_TITLE.format(year=suffix)}[/]")
+    out.print(
+        SUMMARY.format(
+            first=report.first_day.isoformat(),
+            last=report.last_day.isoformat(),
+            views=number(report.total.views),
+            downloads=number(report.total.downloads),
+            ratio=decimal(report.total.downloads_per_visit),
+        )
+    )
+    if report.resets:
+        out.print(RESETS.format(count=report.resets))
+    for name in ("portal", "year", "month", "organismo"):
+        out.print(_table(GROUP_TITLES[name], report.groups()[name]))
+    out.print(_table("Por conjunto", report.by_dataset, organismo=True))
+    out.print(_table("Los más visitados", report.top("views")))
+    out.print(_table("Los más descargados", report.top("downloads")))
+
+
+def _table(title: str, lines, *, organismo: bool = False):
+    from rich.table import Table
+
+    from datos_cali.usage.spanish import decimal, number
+
+    table = Table(title=title, title_justify="left")
+    table.add_column("Nombre", overflow="fold")
+    if organismo:
+        table.add_column("Organismo")
+    for header in ("Visitas", "Descargas", "Descargas por visita"):
+        table.add_column(header, justify="right")
+    for line in lines:
+        cells = [line.label, *([line.organismo or ""] if organismo else [])]
+        table.add_row(
+            *cells,
+            number(line.views),
+            number(line.downloads),
+            decimal(line.downloads_per_visit),
+        )
+    return table

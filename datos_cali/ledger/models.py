@@ -7,7 +7,7 @@ under `migrations/versions/` (see `datos_cali.ledger.guards` to make it append-o
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -15,11 +15,13 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     CheckConstraint,
+    Date,
     DateTime,
     Index,
     MetaData,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
@@ -132,4 +134,38 @@ class RunRecord(Base):
         return (
             f"RunRecord(id={self.id!r}, dataset={self.dataset!r}, target={self.target!r}, "
             f"outcome={self.outcome!r}, started_at={self.started_at!r})"
+        )
+
+
+class UsageSnapshot(Base):
+    """A portal's cumulative views and downloads of one asset, as read on one day (Bogotá).
+
+    One row per (portal, asset, day): the day's first reading is kept and later ones that day
+    are ignored (insert-or-ignore on the unique key), so a closed day never changes afterwards.
+    Daily usage is derived from consecutive rows (see `datos_cali.usage.deltas`).
+    """
+
+    __tablename__ = "usage_snapshots"
+    __table_args__ = (
+        UniqueConstraint("portal", "asset_id", "day"),
+        CheckConstraint("views >= 0 AND downloads >= 0", name="counts"),
+        Index(None, "dataset", "day"),
+        Index(None, "day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    portal: Mapped[str] = mapped_column(String(200))  # the adapter's key: socrata@www.datos.gov.co
+    target: Mapped[str] = mapped_column(String(100))  # the catalog's portal name: datos.gov.co
+    asset_id: Mapped[str] = mapped_column(String(200))
+    dataset: Mapped[str] = mapped_column(String(200))
+    organismo: Mapped[str] = mapped_column(String(200))
+    day: Mapped[date] = mapped_column(Date)  # in America/Bogota
+    views: Mapped[int] = mapped_column(BigInteger)
+    downloads: Mapped[int] = mapped_column(BigInteger)
+    collected_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:
+        return (
+            f"UsageSnapshot(portal={self.portal!r}, asset_id={self.asset_id!r}, "
+            f"day={self.day!r}, views={self.views!r}, downloads={self.downloads!r})"
         )

@@ -60,10 +60,10 @@ def test_upgrade_empty_database_to_head(db_url):
 
     engine = create_ledger_engine(db_url)
     try:
-        assert current_revision(engine) == head_revision() == "0001"
+        assert current_revision(engine) == head_revision() == "0002"
     finally:
         engine.dispose()
-    assert {"runs", "alembic_version"} <= _tables(db_url)
+    assert {"runs", "usage_snapshots", "alembic_version"} <= _tables(db_url)
     assert _guards(db_url)
 
 
@@ -184,7 +184,7 @@ def test_processes_starting_at_once_all_migrate_and_record(db_url):
         assert sorted(r.dataset for r in ledger.runs()) == [f"ds{i}" for i in range(racers)]
         with ledger.engine.connect() as connection:
             versions = connection.exec_driver_sql("SELECT version_num FROM alembic_version")
-            assert versions.scalars().all() == ["0001"]
+            assert versions.scalars().all() == [head_revision()]
 
 
 def test_new_revision_is_numbered_and_chains_on_head(tmp_path, monkeypatch):
@@ -193,12 +193,14 @@ def test_new_revision_is_numbered_and_chains_on_head(tmp_path, monkeypatch):
     shutil.copytree(versioning.MIGRATIONS, scripts, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(versioning, "MIGRATIONS", scripts)
 
-    written = versioning.new_revision("usage snapshots")
+    head = head_revision()
+    following = f"{int(head) + 1:04d}"
+    written = versioning.new_revision("next table")
 
     assert written.parent == scripts / "versions"
-    assert written.name == "0002_usage_snapshots.py"
+    assert written.name == f"{following}_next_table.py"
     source = written.read_text()
-    assert 'down_revision: str | Sequence[str] | None = "0001"' in source
+    assert f'down_revision: str | Sequence[str] | None = "{head}"' in source
     assert "op." not in source  # the models did not change: nothing to create
     lint = subprocess.run(
         [sys.executable, "-m", "ruff", "check", "--isolated", str(written)], capture_output=True
@@ -208,6 +210,6 @@ def test_new_revision_is_numbered_and_chains_on_head(tmp_path, monkeypatch):
     migrate(url)
     engine = create_ledger_engine(url)
     try:
-        assert current_revision(engine) == head_revision() == "0002"
+        assert current_revision(engine) == head_revision() == following
     finally:
         engine.dispose()

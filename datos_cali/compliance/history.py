@@ -1,0 +1,73 @@
+"""What the ledger says each dataset's publications were: the facts compliance is computed from.
+
+Only runs that reached a portal matter here: `published` (the portal confirmed new rows) and
+`unchanged` (the portal was checked and already held this data). Only the few columns needed are
+read, so this stays cheap over years of runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from datos_cali.ledger.models import TARGET_NONE, Outcome, RunRecord
+
+SUCCESSES = (Outcome.PUBLISHED.value, Outcome.UNCHANGED.value)
+
+
+@dataclass(frozen=True)
+class Publication:
+    dataset: str
+    organismo: str
+    target: str
+    outcome: str  # "published" or "unchanged"
+    at: dt.datetime  # when the run finished (UTC)
+
+    @property
+    def published(self) -> bool:
+        return self.outcome == Outcome.PUBLISHED.value
+
+
+def load_history(ledger) -> list[Publication]:
+    """Every successful run on a portal, oldest first (`ledger`: a Ledger or its engine)."""
+    engine = getattr(ledger, "engine", ledger)
+    query = (
+        select(
+            RunRecord.dataset,
+            RunRecord.organismo,
+            RunRecord.target,
+            RunRecord.outcome,
+            RunRecord.finished_at,
+        )
+        .where(RunRecord.outcome.in_(SUCCESSES), RunRecord.target != TARGET_NONE)
+        .order_by(RunRecord.finished_at, RunRecord.id)
+    )
+    with engine.connect() as connection:
+        return [Publication(*row) for row in connection.execute(query)]
+
+
+def until(history: Iterable[Publication], moment: dt.datetime) -> list[Publication]:
+    """The history as it stood just before `moment`."""
+    return [p for p in history if p.at < moment]
+
+
+def first_publications(history: Iterable[Publication]) -> dict[str, dt.datetime]:
+    """When each dataset was first confirmed on any portal."""
+    found: dict[str, dt.datetime] = {}
+    for item in history:
+        if item.published and (item.dataset not in found or item.at < found[item.dataset]):
+            found[item.dataset] = item.at
+    return found
+
+
+def last_successes(history: Iterable[Publication]) -> dict[str, dt.datetime]:
+    """When each dataset was last confirmed on a portal — the rule of
+    `datos_cali.schedule.last_successes`, over a history that may be cut at a past moment."""
+    found: dict[str, dt.datetime] = {}
+    for item in history:
+        if item.dataset not in found or item.at > found[item.dataset]:
+            found[item.dataset] = item.at
+    return found
