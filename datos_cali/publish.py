@@ -108,10 +108,12 @@ def publish(
         last = state.last(spec.slug)
         asset_id = asset_id or state.asset_id(spec.slug) or (last.asset_id if last else None)
         started = time.perf_counter()
-        if asset_id is None:
-            asset_id = _create(job, state)
+        if asset_id is None or state.is_unpublished(spec.slug):
+            # New, or created by a run that stopped before publishing it: load it whole.
+            asset_id = asset_id or _create(job, state)
             _load_new(job, asset_id)
             portal.make_public(asset_id)
+            state.mark_public(spec.slug)
             previous = None
         else:
             portal.update_metadata(asset_id, spec)

@@ -21,6 +21,7 @@ DATA_AT = "Datos guardados en: {path}"
 DOMAIN_LINE = "Dominio para sodapy: {domain}"
 APP_TOKEN_LINE = "Token de aplicación (X-App-Token): {token}"
 KEY_ID_LINE = "Id. de la clave de API (usuario): {key_id}"
+CKAN_TOKEN_LINE = "Token de la API de CKAN (encabezado Authorization): {token}"
 KEY_SECRET_LINE = "Secreto de la clave de API (contraseña): {secret}"
 FAULTS_LINE = "[yellow]Fallas simuladas activas:[/] {faults}"
 STOP_HINT = "Pulse Ctrl-C para detenerlo."
@@ -41,6 +42,7 @@ def _announce(portal, folder: Path, settings) -> None:
     out.print(APP_TOKEN_LINE.format(token=credentials.app_token))
     out.print(KEY_ID_LINE.format(key_id=credentials.key_id))
     out.print(KEY_SECRET_LINE.format(secret=credentials.key_secret))
+    out.print(CKAN_TOKEN_LINE.format(token=credentials.ckan_token))
     if settings.any_fault or settings.latency_ms:
         out.print(FAULTS_LINE.format(faults=settings.describe()))
     out.print(STOP_HINT)

@@ -25,7 +25,7 @@ NOT_ALLOWED = "You do not have permission to access view {id}"
 class Credentials:
     """App token (`X-App-Token`) and the API key id/secret used as Basic auth user/password.
 
-    `ckan_token` is the API token the CKAN side of the portal (issue 7) will accept in the
+    `ckan_token` is the API token the CKAN side of the portal accepts in the
     `Authorization` header; the portal always fills it in.
     """
 

@@ -1,7 +1,7 @@
 """`LocalPortal`: the embedded portal a run without credentials publishes to, and tests use.
 
-It wires the pieces: the SQLite store under `data_dir`, the router with the admin, Socrata and
-page routes (other APIs such as CKAN mount theirs with `register_routes`), fault injection, the
+It wires the pieces: the SQLite store under `data_dir`, the router with the admin, Socrata, CKAN
+and page routes (more APIs can mount theirs with `register_routes`), fault injection, the
 request log and the clock that usage windows are measured against.
 """
 
@@ -15,6 +15,8 @@ from types import TracebackType
 
 from datos_cali.localportal.admin import Admin
 from datos_cali.localportal.auth import Credentials
+from datos_cali.localportal.ckan_api import CkanApi
+from datos_cali.localportal.ckan_pages import CkanPages
 from datos_cali.localportal.discovery import DiscoveryApi
 from datos_cali.localportal.faults import FaultInjector, FaultSettings
 from datos_cali.localportal.pages import Pages
@@ -32,7 +34,7 @@ def _utc_now() -> datetime:
 
 
 class LocalPortal:
-    """An HTTP server on loopback speaking Socrata's API, persisted in `data_dir`."""
+    """An HTTP server on loopback speaking Socrata's and CKAN's APIs, persisted in `data_dir`."""
 
     def __init__(
         self,
@@ -57,6 +59,8 @@ class LocalPortal:
         self.register_routes(SocrataApi(self).routes())
         self.register_routes(DiscoveryApi(self).routes())
         self.register_routes(Pages(self).routes())
+        self.register_routes(CkanApi(self).routes())
+        self.register_routes(CkanPages(self).routes())
 
     # --- lifecycle ------------------------------------------------------------------------
     def start(self) -> LocalPortal:

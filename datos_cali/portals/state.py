@@ -69,11 +69,36 @@ class PublicationState:
         return json.loads(path.read_text(encoding="utf-8")).get(slug)
 
     def remember_asset(self, slug: str, asset_id: str) -> None:
+        """Called right after creation: the asset exists but is not public yet."""
         with self._locked(".assets.lock", wait=60):
             path = self._assets_path()
             assets = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
             assets[slug] = asset_id
             _write_atomically(path, json.dumps(assets, indent=2, sort_keys=True).encode())
+        self._set_unpublished(slug, True)
+
+    # --- created but not yet public (a crash between creation and publication) ---------------
+
+    def _unpublished_path(self) -> Path:
+        return self.folder / "unpublished.json"
+
+    def is_unpublished(self, slug: str) -> bool:
+        path = self._unpublished_path()
+        return path.exists() and slug in json.loads(path.read_text(encoding="utf-8"))
+
+    def mark_public(self, slug: str) -> None:
+        self._set_unpublished(slug, False)
+
+    def _set_unpublished(self, slug: str, pending: bool) -> None:
+        with self._locked(".assets.lock", wait=60):
+            path = self._unpublished_path()
+            pending_slugs = (
+                set(json.loads(path.read_text(encoding="utf-8"))) if path.exists() else set()
+            )
+            if (slug in pending_slugs) == pending:
+                return
+            pending_slugs = pending_slugs | {slug} if pending else pending_slugs - {slug}
+            _write_atomically(path, json.dumps(sorted(pending_slugs)).encode())
 
     # --- last published ----------------------------------------------------------------------
 

@@ -52,9 +52,9 @@ def all_demo_slugs() -> list[str]:
 class Publisher:
     """A run's view of the local portal: the adapter, its state, and the server's request log."""
 
-    def __init__(self, state_dir: Path):
+    def __init__(self, state_dir: Path, target: Target = Target.DATOS_GOV_CO):
         self.session = PortalSession(state_dir, use_env=False)
-        self.portal = self.session.portal(Target.DATOS_GOV_CO)
+        self.portal = self.session.portal(target)
         self.local = self.session.local
         self.state = PublicationState(state_dir, self.portal.key)
 
@@ -84,5 +84,13 @@ class Publisher:
 @pytest.fixture
 def publisher(tmp_path):
     handle = Publisher(tmp_path / "run")
+    yield handle
+    handle.close()
+
+
+@pytest.fixture
+def ckan_publisher(tmp_path):
+    """The same, publishing to the local portal's CKAN side through ckanapi."""
+    handle = Publisher(tmp_path / "run", Target.DATOS_CALI)
     yield handle
     handle.close()

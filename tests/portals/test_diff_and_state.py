@@ -125,3 +125,25 @@ def test_a_busy_dataset_fails_with_a_spanish_message(tmp_path):
         busy = pytest.raises(DatasetBusy, match="Otra ejecución está publicando «demo»")
         with busy, other.writing("demo", wait=0.3):
             pass
+
+
+def test_datetimes_become_floating_timestamps_whatever_their_precision():
+    spec = DatasetSpec(
+        slug="t", name="T", description="d" * 20,
+        columns=(PortalColumn("momento", "Momento", "calendar_date", "x"),),
+        row_identifier=None, category="c", tags=("t",), license="l", attribution="a",
+        organismo="o", organismo_name="O", frequency="Mensual",
+    )  # fmt: skip
+    moments = pd.Series(
+        pd.to_datetime(["2021-03-15 08:30:00", "2021-03-15 08:30:59.999"], format="ISO8601")
+    )
+    rows = canonical_rows(pd.DataFrame({"momento": moments}), spec)
+    assert [r["momento"] for r in rows] == ["2021-03-15T08:30:00.000", "2021-03-15T08:30:59.000"]
+
+
+def test_a_created_but_unpublished_asset_is_remembered_as_such(tmp_path):
+    state = PublicationState(tmp_path, "socrata@local")
+    state.remember_asset("demo", "abcd-1234")
+    assert state.is_unpublished("demo")
+    state.mark_public("demo")
+    assert not state.is_unpublished("demo") and state.asset_id("demo") == "abcd-1234"

@@ -207,3 +207,15 @@ def test_publishing_converges_under_faults(publisher, seed, monkeypatch):
         )
     faults = [e.fault for e in publisher.local.request_log() if e.fault]
     assert faults  # faults really happened
+
+
+def test_an_asset_created_by_a_run_that_stopped_before_publishing_is_finished(publisher):
+    item = prepared("indice-mensual-actividad-economica")  # no row identifier: needs a public view
+    asset = publisher.portal.create_dataset(item.spec)
+    publisher.state.remember_asset(item.spec.slug, asset)  # …and the run died here
+    outcome = publisher.publish(item)
+    assert outcome.asset_id == asset and outcome.outcome == "published"
+    assert not publisher.state.is_unpublished(item.spec.slug)
+    page = requests.get(f"{publisher.local.url}/resource/{asset}.json", timeout=10)
+    assert page.status_code == 200 and len(page.json()) == len(item.frame)  # public, complete
+    assert publisher.publish(prepared("indice-mensual-actividad-economica")).outcome == "unchanged"
