@@ -119,7 +119,9 @@ def _print_summary(results) -> None:
         ("Borradas", "right"),
         ("Err./Adv.", "right"),
     ):
-        table.add_column(header, justify=justify, overflow="fold")
+        table.add_column(
+            header, justify=justify, overflow="fold", no_wrap=header in ("Conjunto", "Resultado")
+        )
     for run in sorted(results, key=lambda r: r.slug):
         table.add_row(
             run.slug,

@@ -18,12 +18,13 @@ CREDS = Credentials(
     app_token="APPTOKEN-ULTRASECRETO-9f3k2",
     key_id="KEYID-ULTRASECRETO-7a1b",
     key_secret="CLAVE-ULTRASECRETA-55x9",
+    ckan_token="CKANTOKEN-ULTRASECRETO-3c8d",
 )
 
 
 def forbidden() -> list[str]:
     basic = base64.b64encode(f"{CREDS.key_id}:{CREDS.key_secret}".encode()).decode()
-    return [CREDS.app_token, CREDS.key_id, CREDS.key_secret, basic]
+    return [CREDS.app_token, CREDS.key_id, CREDS.key_secret, CREDS.ckan_token, basic]
 
 
 def prefect_texts(flow_run_ids: list[str]) -> list[str]:
@@ -50,6 +51,12 @@ def test_no_secret_reaches_logs_artifacts_reports_or_ledger(
     from tests.reliability.conftest import to_csv_bytes, vaccination
 
     caplog.set_level(logging.DEBUG)
+    keyed = mini.add(
+        "vacunas-secretos",
+        {"kind": "inbox", "pattern": "vacunas*"},
+        template="vacunacion-covid19",
+        targets=("datos.gov.co", "datos.cali.gov.co"),
+    )
     portal = LocalPortal(tmp_path / "portal", credentials=CREDS).start()
     try:
         monkeypatch.setenv("SOCRATA_DOMAIN", portal.domain)
@@ -57,13 +64,17 @@ def test_no_secret_reaches_logs_artifacts_reports_or_ledger(
         monkeypatch.setenv("SOCRATA_APP_TOKEN", CREDS.app_token)
         monkeypatch.setenv("SOCRATA_KEY_ID", CREDS.key_id)
         monkeypatch.setenv("SOCRATA_KEY_SECRET", CREDS.key_secret)
+        monkeypatch.setenv("CKAN_URL", portal.url)
+        monkeypatch.setenv("CKAN_API_TOKEN", CREDS.ckan_token)
         mini.drop_in_inbox("vacunas.csv", to_csv_bytes(vaccination(500)))
-        assert publish_dataset(keyed).outcome == "published"
+        first = publish_dataset(keyed)
+        assert first.outcome == "published" and len(first.targets) == 2
 
         from flows import common
 
         common.close()
         monkeypatch.setenv("SOCRATA_KEY_SECRET", CREDS.key_secret + "-EQUIVOCADA")
+        monkeypatch.setenv("CKAN_API_TOKEN", CREDS.ckan_token + "-EQUIVOCADO")
         mini.drop_in_inbox("vacunas.csv", to_csv_bytes(vaccination(600)))
         refused = publish_dataset(keyed)
         assert refused.outcome == "failed" and "rechazó las credenciales" in refused.message
@@ -77,7 +88,11 @@ def test_no_secret_reaches_logs_artifacts_reports_or_ledger(
             if path.is_file():
                 texts.append(path.read_bytes().decode("utf-8", errors="replace"))
         assert len(texts) > 5
-        for secret in [*forbidden(), CREDS.key_secret + "-EQUIVOCADA"]:
+        for secret in [
+            *forbidden(),
+            CREDS.key_secret + "-EQUIVOCADA",
+            CREDS.ckan_token + "-EQUIVOCADO",
+        ]:
             leaks = [t[:80] for t in texts if secret in t]
             assert not leaks, (secret, leaks)
     finally:
