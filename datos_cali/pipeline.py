@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import time
 import uuid
 from dataclasses import asdict, dataclass, field
@@ -97,6 +98,20 @@ class DatasetRun:
     report_path: str | None = None
     source_sha256: str | None = None
     expectations: dict | None = None  # the Great Expectations summary, when it ran
+
+    @property
+    def transient(self) -> bool:
+        """Failed for a reason a retry may fix (network, throttling), not the data's fault."""
+        return self.outcome == FAILED and (
+            self._source_transient or any(t.transient for t in self.targets if t.outcome == FAILED)
+        )
+
+    _source_transient: bool = False
+
+
+def gx_enabled() -> bool:
+    """Great Expectations Data Docs for auditors; `DATOS_CALI_GX=0` skips them (big sweeps)."""
+    return os.environ.get("DATOS_CALI_GX", "1") != "0"
 
 
 def new_job(
@@ -206,7 +221,7 @@ def deliver(
     configured = next((t.asset_id for t in job.dataset.targets if t.portal == target), None)
     try:
         outcome = publish(
-            submission.result.typed.frame,
+            submission.result.typed.columns,  # lazy: only the rows sent are ever built
             job.spec,
             portal,
             PublicationState(job.paths.state, portal.key),
@@ -446,30 +461,33 @@ def run_dataset(
     *,
     catalog: Catalog | None = None,
     where: Paths | None = None,
+    expectations_step: bool = False,
 ) -> DatasetRun:
-    """The whole run of one dataset without Prefect (the flows do the same, as tasks)."""
+    """The whole run of one dataset without Prefect: the steps the flows wrap as tasks."""
     job = new_job(slug, catalog=catalog, where=where)
     try:
         submission = ingest(job, last_publication(ledger, slug))
     except NothingNew as exc:
-        return finish(
-            job, summarize(job, None, [], outcome=UNCHANGED, message=str(exc)), None, ledger=ledger
-        )
+        run = summarize(job, None, [], outcome=UNCHANGED, message=str(exc))
+        return finish(job, run, None, ledger=ledger)
     except SourceError as exc:
-        return finish(
-            job, summarize(job, None, [], outcome=FAILED, message=str(exc)), None, ledger=ledger
-        )
+        run = summarize(job, None, [], outcome=FAILED, message=str(exc))
+        run._source_transient = exc.transient
+        return finish(job, run, None, ledger=ledger)
     if submission.rejected:
-        run = summarize(
-            job,
-            submission,
-            [],
-            outcome=REJECTED,
-            message="El archivo no cumple el contrato o los criterios de calidad.",
-        )
+        message = "El archivo no cumple el contrato o los criterios de calidad."
+        run = summarize(job, submission, [], outcome=REJECTED, message=message)
         return finish(job, run, submission, ledger=ledger)
+    checked = None
+    if expectations_step:
+        try:
+            checked = expectations(job, submission)
+        except Exception as exc:  # the auditors' extra view must not stop a good publication
+            checked = {"error": type(exc).__name__}
     targets = [deliver(job, submission, t.portal, session) for t in job.dataset.targets]
-    return finish(job, summarize(job, submission, targets), submission, ledger=ledger)
+    run = summarize(job, submission, targets)
+    run.expectations = checked
+    return finish(job, run, submission, ledger=ledger)
 
 
 __all__ = ["DatasetRun", "Finding", "Job", "Submission", "TargetResult", "run_dataset"]

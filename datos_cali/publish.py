@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from datos_cali.catalog.models import Coordinates
+from datos_cali.contracts.coerce import TypedColumns
 from datos_cali.portals.base import DatasetSpec, Portal, PortalError, WriteResult
 from datos_cali.portals.diff import ChangeSet, Snapshot, changes
 from datos_cali.portals.records import canonical_rows, chunks, differences, row_keys
@@ -63,7 +64,7 @@ class PublishOutcome:
 
 @dataclass
 class _Job:
-    frame: pd.DataFrame
+    frame: pd.DataFrame | TypedColumns
     spec: DatasetSpec
     portal: Portal
     coordinates: Coordinates | None
@@ -78,15 +79,22 @@ class _Job:
     def batches(self, positions: np.ndarray) -> Iterator[list[dict]]:
         """Canonical rows for `positions`, built a block at a time, split by rows and bytes."""
         for start in range(0, len(positions), self.chunk_rows):
-            block = self.frame.iloc[positions[start : start + self.chunk_rows]]
+            block = rows_of(self.frame, positions[start : start + self.chunk_rows])
             rows = canonical_rows(block, self.spec, self.coordinates)
             yield from chunks(
                 rows, max_rows=self.chunk_rows, max_bytes=self.chunk_bytes, size_of=payload_size
             )
 
 
+def rows_of(frame: pd.DataFrame | TypedColumns, positions: np.ndarray) -> pd.DataFrame:
+    """The rows at `positions`: a typed table's columns are built for those rows only."""
+    if isinstance(frame, pd.DataFrame):
+        return frame.iloc[positions]
+    return frame.take(positions)
+
+
 def publish(
-    frame: pd.DataFrame,
+    frame: pd.DataFrame | TypedColumns,
     spec: DatasetSpec,
     portal: Portal,
     state: PublicationState,
@@ -98,9 +106,13 @@ def publish(
     chunk_rows: int | None = None,
     chunk_bytes: int | None = None,
 ) -> PublishOutcome:
+    """`frame` is the typed DataFrame, or a typed table's `TypedColumns`: then only the rows
+    sent and the verification sample are ever built (hashes come from distinct values)."""
     chunk_rows = chunk_rows or _setting("DATOS_CALI_CHUNK_ROWS", CHUNK_ROWS)
     chunk_bytes = chunk_bytes or _setting("DATOS_CALI_CHUNK_BYTES", CHUNK_BYTES)
-    job = _Job(frame.reset_index(drop=True), spec, portal, coordinates, chunk_rows, chunk_bytes)
+    if isinstance(frame, pd.DataFrame):
+        frame = frame.reset_index(drop=True)
+    job = _Job(frame, spec, portal, coordinates, chunk_rows, chunk_bytes)
     with state.writing(spec.slug):
         started = time.perf_counter()
         snapshot = Snapshot.of(job.frame, spec)
@@ -230,8 +242,9 @@ def _compare_sample(job: _Job, asset_id: str, snapshot: Snapshot) -> None:
     fields = job.spec.fields
     if job.spec.row_identifier:
         positions = np.unique(rng.choice(n, size=min(SAMPLE, n), replace=False))
-        expected = canonical_rows(job.frame.iloc[positions], job.spec, job.coordinates)
-        keys = [str(k) for k in row_keys(job.frame.iloc[positions], job.spec.row_identifier)]
+        sample = rows_of(job.frame, positions)
+        expected = canonical_rows(sample, job.spec, job.coordinates)
+        keys = [str(k) for k in row_keys(sample, job.spec.row_identifier)]
         found = {
             str(row[job.spec.row_identifier]): row
             for row in job.portal.rows_by_key(asset_id, job.spec, keys)
@@ -239,7 +252,8 @@ def _compare_sample(job: _Job, asset_id: str, snapshot: Snapshot) -> None:
         pairs = [(row, found.get(key, {})) for row, key in zip(expected, keys, strict=True)]
     else:
         start = int(rng.integers(0, max(1, n - SAMPLE)))
-        expected = canonical_rows(job.frame.iloc[start : start + SAMPLE], job.spec, job.coordinates)
+        block = rows_of(job.frame, np.arange(start, min(start + SAMPLE, n)))
+        expected = canonical_rows(block, job.spec, job.coordinates)
         pairs = list(
             zip(expected, job.portal.rows_page(asset_id, job.spec, start, SAMPLE), strict=False)
         )

@@ -18,6 +18,7 @@ from prefect.artifacts import create_link_artifact, create_markdown_artifact, cr
 from prefect.cache_policies import NO_CACHE
 from prefect.concurrency.sync import concurrency
 from prefect.context import get_run_context
+from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from datos_cali import events, pipeline
@@ -27,7 +28,7 @@ from datos_cali.schedule import due, last_successes
 from datos_cali.settings import paths
 from datos_cali.sources import NothingNew, SourceError
 from flows import common
-from flows.reporting import findings_table, summary_markdown
+from flows.reporting import findings_table, summary_markdown, sweep_table
 
 # Seconds between retries of transient failures; tests shorten them with DATOS_CALI_RETRY_DELAYS.
 RETRY_DELAYS = [int(s) for s in os.environ.get("DATOS_CALI_RETRY_DELAYS", "2,15,60").split(",")]
@@ -87,11 +88,6 @@ def deliver_task(
     if result.outcome == pipeline.FAILED and result.transient:
         raise TransientFailure(result)
     return result
-
-
-def _gx_enabled() -> bool:
-    """Great Expectations Data Docs for auditors; `DATOS_CALI_GX=0` skips them (big sweeps)."""
-    return os.environ.get("DATOS_CALI_GX", "1") != "0"
 
 
 def _flow_run_id() -> str | None:
@@ -166,7 +162,7 @@ def _publish_dataset(slug: str) -> pipeline.DatasetRun:
             pipeline.summarize(job, submission, [], outcome=pipeline.REJECTED, message=message),
             submission,
         )
-    checked = expectations_task.submit(job, submission) if _gx_enabled() else None
+    checked = expectations_task.submit(job, submission) if pipeline.gx_enabled() else None
     futures = [deliver_task.submit(job, submission, t.portal) for t in job.dataset.targets]
     results = []
     for future, target in zip(futures, job.dataset.targets, strict=True):
@@ -189,19 +185,50 @@ def _publish_dataset(slug: str) -> pipeline.DatasetRun:
     return _finish(job, run, submission)
 
 
-@task(name="conjunto", cache_policy=NO_CACHE)
+@task(
+    name="conjunto",
+    task_run_name="{slug}",
+    retries=3,
+    retry_delay_seconds=RETRY_DELAYS,
+    retry_condition_fn=_transient_only,
+    cache_policy=NO_CACHE,
+)
 def _dataset_task(slug: str) -> pipeline.DatasetRun:
-    return publish_dataset(slug, build_site=False)  # the sweep builds the site once at the end
+    """One dataset of a sweep as ONE task (not a subflow): the same library steps as
+    `publish_dataset`, a fraction of the orchestration cost, retried only when transient."""
+    with concurrency(common.PORTAL_WRITES, occupy=1):
+        run = pipeline.run_dataset(
+            slug,
+            common.portal_session(),
+            common.ledger(),
+            expectations_step=pipeline.gx_enabled(),
+        )
+    if run.transient:
+        raise TransientFailure(run)
+    return run
 
 
 @flow(name="publicar-varios", task_runner=ThreadPoolTaskRunner(max_workers=4))
 def publish_many(slugs: list[str]) -> list[pipeline.DatasetRun]:
     """Publica varios conjuntos a la vez, con un límite global de escrituras en los portales."""
-    common.ensure_concurrency_limit()
-    futures = _dataset_task.map(slugs)
-    runs = [future.result() for future in futures]
+    common.ensure_concurrency_limit_once()
+    futures = {future: slug for future, slug in zip(_dataset_task.map(slugs), slugs, strict=True)}
+    runs = []
+    for future in as_completed(list(futures)):
+        try:
+            run = future.result()
+        except TransientFailure as exc:  # retries ran out: report the last attempt
+            run = exc.result
+        except Exception as exc:
+            job = pipeline.new_job(futures[future])
+            run = pipeline.summarize(job, None, [], outcome=pipeline.FAILED, message=str(exc))
+        events.emit("dataset_finished", run=run)
+        runs.append(run)
+    create_table_artifact(
+        sweep_table(runs), key="barrido", description="Resultado de cada conjunto del barrido"
+    )
     site_task()
-    return runs
+    return sorted(runs, key=lambda r: r.slug)
 
 
 @flow(name="publicar-pendientes")

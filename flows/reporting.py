@@ -54,3 +54,20 @@ def findings_table(findings) -> list[dict]:
         }
         for f in findings
     ]
+
+
+def sweep_table(runs) -> list[dict]:
+    return [
+        {
+            "conjunto": run.slug,
+            "resultado": OUTCOME_ES.get(run.outcome, run.outcome),
+            "filas": run.rows if run.rows is not None else "",
+            "nuevas": sum(t.created for t in run.targets),
+            "cambiadas": sum(t.updated for t in run.targets),
+            "borradas": sum(t.deleted for t in run.targets),
+            "errores": run.errors,
+            "advertencias": run.warnings,
+            "nota": run.message or "",
+        }
+        for run in sorted(runs, key=lambda r: r.slug)
+    ]

@@ -50,9 +50,31 @@ def _read_yaml(path: Path, problems: list[CatalogProblem]):
     return None
 
 
+_CACHE: dict[Path, tuple[tuple, Catalog]] = {}
+
+
+def _signature(root: Path) -> tuple:
+    files = [root / ORGANISMOS_FILE, *sorted(root.glob("*/*.yaml"))]
+    return tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files if f.exists())
+
+
 def load_catalog(root: Path) -> Catalog:
-    """Parse the catalog under `root`; problems are collected in `Catalog.problems`."""
-    root = Path(root)
+    """Parse the catalog under `root`; problems are collected in `Catalog.problems`.
+
+    Parsed once per set of file versions: a sweep of hundreds of datasets asks for it for each
+    one, and an edited file (new mtime or size) is read again.
+    """
+    root = Path(root).resolve()
+    signature = _signature(root)
+    cached = _CACHE.get(root)
+    if cached and cached[0] == signature:
+        return cached[1]
+    catalog = _parse_catalog(root)
+    _CACHE[root] = (signature, catalog)
+    return catalog
+
+
+def _parse_catalog(root: Path) -> Catalog:
     catalog = Catalog(root=root)
     organismos_path = root / ORGANISMOS_FILE
     if not organismos_path.exists():

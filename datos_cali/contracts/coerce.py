@@ -6,6 +6,7 @@ does not convert to its column's type becomes a finding with row numbers, never 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -13,24 +14,129 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from datos_cali import messages
+from datos_cali import hashing, messages
 from datos_cali.contracts.schema import ColumnSpec, Contract
 from datos_cali.findings import Finding, Kind, Severity, first_rows
 from datos_cali.reading import values as parse
 from datos_cali.reading.headers import normalize
-from datos_cali.reading.table import RawTable
+from datos_cali.reading.table import Distinct, RawTable, expand, release_memory
 
 Masker = Callable[[str, object], str]
 
 
+class TypedColumns:
+    """The typed columns by field name, the part of a DataFrame the checks use (`columns`,
+    `len`, `[name]`, `empty`): a column that repeats itself is kept as its distinct typed values
+    and each row's index, and its cells are built only when someone asks for the column.
+
+    The analysis answers everything from the distinct values, so a 5-million-row file is
+    validated and scored without building its text columns; the publication and Great
+    Expectations ask for `TypedTable.frame` and get the whole DataFrame, built once.
+    """
+
+    def __init__(self, order: list[str], num_rows: int):
+        self._order = order
+        self._num_rows = num_rows
+        self._series: dict[str, pd.Series] = {}
+        self._pending: dict[str, tuple[pa.Array, np.ndarray, str]] = {}
+        self._frame: pd.DataFrame | None = None
+        self._lock = threading.Lock()
+
+    def put(self, name: str, series: pd.Series) -> None:
+        self._series[name] = series
+
+    def put_distinct(self, name: str, values: pa.Array, indices: np.ndarray, kind: str) -> None:
+        """The column is `values[indices]` (index `len(values)` = null), built on demand."""
+        self._pending[name] = (values, indices, kind)
+
+    @property
+    def columns(self) -> pd.Index:
+        return pd.Index(self._order)
+
+    @property
+    def empty(self) -> bool:
+        return not self._num_rows or not self._order
+
+    def __len__(self) -> int:
+        return self._num_rows
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._series or name in self._pending
+
+    def __getitem__(self, name: str) -> pd.Series:
+        if name not in self._series:
+            with self._lock:
+                if name not in self._series:
+                    self._series[name] = self._build(name)
+        return self._series[name]
+
+    def distinct(self, name: str) -> tuple[pa.Array, np.ndarray] | None:
+        """(distinct values, row indices) of a column not built yet; None once it is."""
+        if name in self._series or name not in self._pending:
+            return None
+        values, indices, _ = self._pending[name]
+        return values, indices
+
+    def head(self, name: str, rows: int) -> pd.Series:
+        """The first rows of a column, without building the rest."""
+        if name in self._series or name not in self._pending:
+            return self[name].iloc[:rows]
+        values, indices, kind = self._pending[name]
+        return to_series(expand(_storage(values, kind), indices[:rows]), kind)
+
+    def take(self, positions: np.ndarray) -> pd.DataFrame:
+        """The rows at `positions` as a DataFrame, building only those cells."""
+        positions = np.asarray(positions, dtype=np.int64)
+        series = {}
+        for name in self._order:
+            if name in self._series or name not in self._pending:
+                series[name] = self[name].iloc[positions].reset_index(drop=True)
+            else:
+                values, indices, kind = self._pending[name]
+                series[name] = to_series(expand(_storage(values, kind), indices[positions]), kind)
+        return pd.DataFrame(series, index=pd.RangeIndex(len(positions)), copy=False)
+
+    def _build(self, name: str) -> pd.Series:
+        values, indices, kind = self._pending[name]
+        series = to_series(expand(_storage(values, kind), indices), kind)
+        if kind != "datetime":  # pandas keeps those as NumPy, not Arrow
+            hashing.remember_distinct(hashing.arrow_column(series), values, indices)
+        return series
+
+    def frame(self) -> pd.DataFrame:
+        if self._frame is None:
+            series = {name: self[name] for name in self._order}
+            self._frame = pd.DataFrame(series, copy=False)
+            self._frame.index = pd.RangeIndex(self._num_rows)
+        return self._frame
+
+
+def _storage(values: pa.Array, kind: str) -> pa.Array:
+    """pandas keeps text as large_string: expand straight into it."""
+    return values.cast(pa.large_string()) if kind == "text" else values
+
+
 @dataclass
 class TypedTable:
-    frame: pd.DataFrame  # columns = contract field names, exact contract dtypes
+    columns: TypedColumns  # contract field names, exact contract dtypes, built on demand
     row_numbers: np.ndarray  # file row of each frame row
     headers: dict[str, str]  # field name → header as written in the file
     findings: list[Finding] = field(default_factory=list)
     unconverted: dict[str, np.ndarray] = field(default_factory=dict)  # field → bad-cell mask
     missing: set[str] = field(default_factory=set)  # contract fields absent from the file
+    # field → its typed distinct values and their rows, for columns that repeat themselves:
+    # statistics and checks run on the values and are expanded to rows only when needed.
+    views: dict[str, Distinct] = field(default_factory=dict)
+    # fields validation found without repeated values nor nulls: no two rows can be equal
+    unique_columns: set[str] = field(default_factory=set)
+
+    def view(self, column: str) -> Distinct | None:
+        return self.views.get(column)
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The typed DataFrame (columns = contract field names, exact contract dtypes)."""
+        return self.columns.frame()
 
 
 def match_headers(
@@ -112,21 +218,44 @@ _FAILURE = {
 
 
 def _parse(
-    spec: ColumnSpec, column: pa.ChunkedArray, decimal_hint: str, decimal: str | None
+    spec: ColumnSpec, values: pa.Array, decimal_hint: str, decimal: str | None
 ) -> parse.Parsed:
     if spec.kind == "text":
-        return parse.by_distinct(parse.parse_text, column)
+        return parse.parse_text(values)
     if spec.kind in ("integer", "number"):
-        return parse.by_distinct(
-            parse.parse_number,
-            column,
-            integer=spec.kind == "integer",
-            decimal_hint=decimal_hint,
-            decimal=decimal,
+        return parse.parse_number(
+            values, integer=spec.kind == "integer", decimal_hint=decimal_hint, decimal=decimal
         )
     if spec.kind == "boolean":
-        return parse.by_distinct(parse.parse_bool, column)
-    return parse.by_distinct(parse.parse_date, column, with_time=spec.kind == "datetime")
+        return parse.parse_bool(values)
+    return parse.parse_date(values, with_time=spec.kind == "datetime")
+
+
+@dataclass
+class _Column:
+    parsed: parse.Parsed  # values per row (plain columns) or per distinct text; masks per row
+    typed: Distinct | None = None  # the typed distinct values, when the column repeats
+    indices: np.ndarray | None = None  # each row's index into `parsed.values`, then
+
+
+def _rows_where(view: Distinct, mask: np.ndarray) -> np.ndarray:
+    """A per-value mask spread to rows (nothing to spread in the usual case: all False)."""
+    return view.rows_where(mask) if mask.any() else np.zeros(len(view.indices), dtype=bool)
+
+
+def _parse_view(
+    spec: ColumnSpec, view: Distinct, decimal_hint: str, decimal: str | None
+) -> _Column:
+    """Parse each distinct text once; expand the masks to rows (and keep the typed view)."""
+    parsed = _parse(spec, view.values, decimal_hint, decimal)
+    if not view.repetitive:
+        return _Column(parsed)
+    rows = parse.Parsed(
+        parsed.values,
+        _rows_where(view, parsed.invalid),
+        None if parsed.impossible is None else _rows_where(view, parsed.impossible),
+    )
+    return _Column(rows, view.recode(parsed.values), view.indices)
 
 
 def to_series(values: pa.Array, kind: str) -> pd.Series:
@@ -145,24 +274,37 @@ def coerce(
 ) -> TypedTable:
     """Typed frame in contract order; missing optional columns come back as all-null."""
     mapping, findings = match_headers(raw, contract, aliases or {})
-    series: dict[str, pd.Series] = {}
+    columns = TypedColumns(list(contract.columns), raw.num_rows)
     unconverted: dict[str, np.ndarray] = {}
+    views: dict[str, Distinct] = {}
     for spec in contract.columns.values():
         if spec.name not in mapping:
             empty = pa.nulls(raw.num_rows, _ARROW_TYPES[spec.kind])
-            series[spec.name] = to_series(empty, spec.kind)
+            columns.put(spec.name, to_series(empty, spec.kind))
             continue
-        text = raw.column(mapping[spec.name])
-        parsed = _parse(spec, text, raw.decimal_hint, decimal)
-        series[spec.name] = to_series(parsed.values, spec.kind)
+        text = raw.distinct(mapping[spec.name])
+        column = _parse_view(spec, text, raw.decimal_hint, decimal)
+        parsed = column.parsed
+        if column.typed is not None:
+            views[spec.name] = column.typed
+            columns.put_distinct(spec.name, parsed.values, column.indices, spec.kind)
+        else:
+            columns.put(spec.name, to_series(parsed.values, spec.kind))
         bad = parsed.invalid | (parsed.impossible if parsed.impossible is not None else False)
         if bad.any():
             unconverted[spec.name] = bad
             findings.extend(_conversion_findings(spec, text, parsed, raw.row_numbers, mask))
-    frame = pd.DataFrame(series)
+    release_memory()  # the parsers' temporaries (trimmed text, masks) are garbage now
     headers = {name: raw.headers[position] for name, position in mapping.items()}
     missing = set(contract.columns) - set(mapping)
-    return TypedTable(frame, raw.row_numbers, headers, findings, unconverted, missing)
+    return TypedTable(columns, raw.row_numbers, headers, findings, unconverted, missing, views)
+
+
+def cell_text(view: Distinct, row: int) -> str | None:
+    """The text of one cell, from a column's distinct view."""
+    indices = view.row_indices()
+    position = row if indices is None else int(indices[row])
+    return view.values[position].as_py() if position < len(view.values) else None
 
 
 def example(value: object, row: int, column: str, mask: Masker | None) -> str:
@@ -172,7 +314,7 @@ def example(value: object, row: int, column: str, mask: Masker | None) -> str:
 
 def _conversion_findings(
     spec: ColumnSpec,
-    text: pa.ChunkedArray,
+    text: Distinct,
     parsed: parse.Parsed,
     row_numbers: np.ndarray,
     mask: Masker | None,
@@ -198,7 +340,10 @@ def _conversion_findings(
                     filas=messages.rows_word(len(positions)),
                     title=spec.title,
                     example=example(
-                        str(text[first].as_py()).strip(), int(row_numbers[first]), spec.name, mask
+                        str(cell_text(text, first)).strip(),
+                        int(row_numbers[first]),
+                        spec.name,
+                        mask,
                     ),
                 ),
             )

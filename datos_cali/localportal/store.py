@@ -119,9 +119,15 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:
-        """A connection in autocommit mode for queries."""
+        """A read transaction: every query in the block sees one snapshot (WAL), so a reader
+        never sees half of a write that committed between two of its queries."""
         with self._connection() as conn:
-            yield conn
+            conn.execute("BEGIN")
+            try:
+                yield conn
+            finally:
+                if conn.in_transaction:
+                    conn.execute("COMMIT")
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:

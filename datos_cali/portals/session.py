@@ -6,6 +6,7 @@ under `<state>/portal`) is shared by every dataset and target of the run and sto
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from pydantic import SecretStr
@@ -30,6 +31,7 @@ class PortalSession:
         self.socrata = socrata or (SocrataCredentials.from_env() if use_env else None)
         self.ckan = ckan or (CkanCredentials.from_env() if use_env else None)
         self._local = None
+        self._lock = threading.Lock()  # flows share one session across worker threads
         self._portals: dict[Target, Portal] = {}
 
     def __enter__(self) -> PortalSession:
@@ -41,11 +43,12 @@ class PortalSession:
     @property
     def local(self):
         """The embedded portal, started on first use."""
-        if self._local is None:
-            from datos_cali.localportal import LocalPortal
+        with self._lock:
+            if self._local is None:
+                from datos_cali.localportal import LocalPortal
 
-            self._local = LocalPortal(self.state_dir / "portal").start()
-        return self._local
+                self._local = LocalPortal(self.state_dir / "portal").start()
+            return self._local
 
     def is_local(self, target: Target) -> bool:
         return (self.socrata if target == Target.DATOS_GOV_CO else self.ckan) is None
@@ -53,7 +56,9 @@ class PortalSession:
     def portal(self, target: Target) -> Portal:
         """The session's shared adapter for `target`."""
         if target not in self._portals:
-            self._portals[target] = self._open(target)
+            portal = self._open(target)
+            with self._lock:
+                self._portals.setdefault(target, portal)
         return self._portals[target]
 
     def open(self, target: Target) -> Portal:

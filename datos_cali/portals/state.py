@@ -112,7 +112,7 @@ class PublicationState:
             table = pq.read_table(self.folder / manifest["hashes_file"])
             hashes = table.column("hash").to_numpy().astype(np.uint64)
             keys = (
-                np.asarray(table.column("key").to_pylist(), dtype=object)
+                table.column("key")  # Arrow text: no Python object per row
                 if "key" in table.column_names
                 else None
             )
@@ -132,8 +132,8 @@ class PublicationState:
         if previous.exists():
             old_file = json.loads(previous.read_text(encoding="utf-8")).get("hashes_file")
         columns = {"hash": pa.array(published.snapshot.hashes, pa.uint64())}
-        if published.snapshot.keys is not None:
-            columns["key"] = pa.array(list(published.snapshot.keys), pa.string())
+        if published.snapshot.key_array is not None:
+            columns["key"] = published.snapshot.key_array
         hashes_file = f"{slug}.{uuid.uuid4().hex[:12]}.parquet"
         tmp = self.folder / f".{hashes_file}.tmp"
         pq.write_table(pa.table(columns), tmp)

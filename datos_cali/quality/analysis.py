@@ -10,6 +10,7 @@ writes examples of bad values.
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from datos_cali.catalog.models import Dataset, Organismo
@@ -61,12 +62,20 @@ def prepare(
     last_updated: dt.datetime | None = None,
     organismo: Organismo | None = None,
 ) -> Prepared:
-    """Personal data on the raw text, then the contract with every example masked."""
+    """Personal data on the raw text, then the contract with every example masked.
+
+    The scan and the contract both only read the raw table, so they run side by side (Arrow
+    releases the interpreter while it works); an example of a bad value waits for the scan's
+    masker before it is written, so nothing is shown unmasked.
+    """
     aliases = {name: doc.aliases for name, doc in dataset.columns.items()}
     mapping, _ = match_headers(raw, contract, aliases)  # coerce reports these findings
-    pii = scan_personal_data(raw, dataset, mapping=mapping, contract=contract)
-    typed = coerce(raw, contract, aliases=aliases, decimal=dataset.reading.decimal, mask=pii.masker)
-    contract_findings = typed.findings + validate(typed, contract, mask=pii.masker)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="datos-personales") as pool:
+        scanning = pool.submit(scan_personal_data, raw, dataset, mapping=mapping, contract=contract)
+        mask = _ScanMasker(scanning)
+        typed = coerce(raw, contract, aliases=aliases, decimal=dataset.reading.decimal, mask=mask)
+        contract_findings = typed.findings + validate(typed, contract, mask=mask)
+        pii = scanning.result()
     context = QualityContext.build(
         typed,
         raw,
@@ -80,6 +89,16 @@ def prepare(
         positions=mapping,
     )
     return Prepared(typed, pii, contract_findings, context)
+
+
+class _ScanMasker:
+    """The personal-data masker, once the scan running beside the contract has produced it."""
+
+    def __init__(self, scanning: Future):
+        self._scanning = scanning
+
+    def __call__(self, column: str | None, value: object) -> str:
+        return self._scanning.result().masker(column, value)
 
 
 def analyse(
@@ -100,7 +119,7 @@ def analyse(
     findings = [
         *raw.findings,
         *pii.findings,
-        *small_cells(typed.frame, typed.row_numbers, dataset, typed.headers),
+        *small_cells(typed.columns, typed.row_numbers, dataset, typed.headers),
         *prepared.contract_findings,
         *assessment.findings,
     ]

@@ -16,12 +16,12 @@ import pandas as pd
 import pyarrow as pa
 
 from datos_cali.catalog.models import Dataset, Organismo
-from datos_cali.contracts.coerce import TypedTable
+from datos_cali.contracts.coerce import TypedColumns, TypedTable
 from datos_cali.contracts.schema import Contract
 from datos_cali.findings import Finding, Severity
 from datos_cali.quality.model import Criterion, Evidence, Score, clamp
 from datos_cali.quality.settings import QualitySettings, quality_settings
-from datos_cali.reading.table import RawTable
+from datos_cali.reading.table import Distinct, RawTable
 
 if TYPE_CHECKING:
     from datos_cali.quality.personal_data import PersonalData
@@ -31,7 +31,7 @@ Masker = Callable[[str, object], str]
 
 @dataclass
 class QualityContext:
-    frame: pd.DataFrame  # typed, contract field names
+    frame: pd.DataFrame | TypedColumns  # typed, contract field names (columns built on demand)
     row_numbers: np.ndarray  # file row of each frame row (header = row 1)
     raw: RawTable  # the submission as sent: every column, as text
     dataset: Dataset
@@ -47,7 +47,10 @@ class QualityContext:
     positions: dict[str, int] = field(default_factory=dict)  # field → column position in raw
     masker: Masker | None = None
     settings: QualitySettings = field(default_factory=quality_settings)
+    views: dict[str, Distinct] = field(default_factory=dict)  # typed distinct values, see coerce
+    unique_columns: set[str] = field(default_factory=set)  # validated free of repeats and nulls
     _scores: dict[str, Score] = field(default_factory=dict, repr=False)
+    _memo: dict = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(
@@ -69,7 +72,7 @@ class QualityContext:
         if positions is None:
             positions = {name: raw.headers.index(h) for name, h in typed.headers.items()}
         return cls(
-            frame=typed.frame,
+            frame=typed.columns,
             row_numbers=np.asarray(typed.row_numbers),
             raw=raw,
             dataset=dataset,
@@ -83,6 +86,8 @@ class QualityContext:
             positions=positions,
             masker=personal_data.masker if personal_data else None,
             settings=settings or quality_settings(),
+            views=typed.views,
+            unique_columns=set(typed.unique_columns),
         )
 
     # --- the data ---------------------------------------------------------------------------
@@ -103,6 +108,16 @@ class QualityContext:
             return None
         text = self.raw.column(self.positions[column])
         return text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
+
+    def view(self, column: str) -> Distinct | None:
+        """The typed column as distinct values and their rows, when it repeats itself."""
+        return self.views.get(column)
+
+    def raw_view(self, column: str) -> Distinct | None:
+        """The cells as written, as the reader's distinct view (None if not in the file)."""
+        if column not in self.positions:
+            return None
+        return self.raw.distinct(self.positions[column])
 
     def header(self, column: str) -> str:
         """The column's name as the person wrote it, for messages."""
@@ -125,6 +140,12 @@ class QualityContext:
         return self.personal_data
 
     # --- scoring ----------------------------------------------------------------------------
+
+    def memo(self, key, compute: Callable[[], object]):
+        """A measurement several checks share, computed once per context."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     def severity(self, key: str) -> Severity:
         return self.settings.severity(key, self.dataset.quality)

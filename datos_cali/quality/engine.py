@@ -6,6 +6,8 @@ threshold in registry order — so two runs over the same file compare line by l
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 from datos_cali.findings import Finding, Kind, Severity
 from datos_cali.quality import messages
 from datos_cali.quality.context import QualityContext
@@ -24,9 +26,14 @@ class SettingsError(ValueError):
 
 
 def assess(ctx: QualityContext) -> Assessment:
+    """The review codes (regexes over the raw text) run beside the criteria (statistics over
+    the typed frame): neither reads what the other computes."""
     _check_settings(ctx)
-    findings = _unknown_quality_keys(ctx) + review(ctx)
-    scores = {criterion.id: ctx.score_of(criterion.id) for criterion in registry()}
+    ctx.pii()  # both sides use it: scan before they start
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="revision") as pool:
+        reviewing = pool.submit(review, ctx)
+        scores = {criterion.id: ctx.score_of(criterion.id) for criterion in registry()}
+        findings = _unknown_quality_keys(ctx) + reviewing.result()
     for criterion in registry():
         score = scores[criterion.id]
         if not score.passed:

@@ -8,15 +8,18 @@ review code. Keeping them here is what keeps those numbers from disagreeing.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from datos_cali.catalog.models import Dataset
 from datos_cali.reading.headers import strip_accents
+from datos_cali.reading.table import PROBE_ROWS, Distinct
 
 if TYPE_CHECKING:
     from datos_cali.quality.context import QualityContext
@@ -32,16 +35,50 @@ _PLACEHOLDER_SET = pa.array(sorted({p for v in PLACEHOLDERS for p in (v, strip_a
 MIN_DESCRIPTION_WORDS = 3  # a column description shorter than this does not describe anything
 
 
-def empty_cells(frame: pd.DataFrame) -> pd.DataFrame:
-    """True where a cell is null or a placeholder («SIN INFORMACIÓN», «N/A», «-»)."""
-    empty = frame.isna()
-    for column in frame.columns:
+# A placeholder, trimmed, is empty or starts with one of these letters: a long column is only
+# lowered where a cell could be one (an identifier column never is), not copied whole twice.
+_FIRST = "".join(sorted({p[0] for p in _PLACEHOLDER_SET.to_pylist() if p}))
+_MAYBE_PLACEHOLDER = r"^[\s\x{0b}\x{85}\p{Z}]*(?:$|[" + re.escape(_FIRST + _FIRST.upper()) + "])"
+
+
+def _placeholders(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    if len(values) <= PROBE_ROWS:
+        return _lowered_placeholders(values)
+    maybe = pc.fill_null(pc.match_substring_regex(values, _MAYBE_PLACEHOLDER), False)
+    maybe = np.asarray(maybe.to_numpy(zero_copy_only=False), dtype=bool)
+    found = np.zeros(len(values), dtype=bool)
+    if maybe.any():
+        rows = np.flatnonzero(maybe)
+        found[rows] = _lowered_placeholders(values.take(pa.array(rows)))
+    return found
+
+
+def _lowered_placeholders(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    lowered = pc.utf8_lower(pc.utf8_trim_whitespace(values))
+    found = pc.fill_null(pc.is_in(lowered, value_set=_PLACEHOLDER_SET), False)
+    return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def empty_counts(frame, views: dict[str, Distinct] | None = None) -> np.ndarray:
+    """Empty cells per column: null, or a placeholder («SIN INFORMACIÓN», «N/A», «-»; compared
+    trimmed, in lower case). Columns with a distinct view are counted on their distinct values."""
+    views = views or {}
+    counts = np.zeros(len(frame.columns), dtype=np.int64)
+    for i, column in enumerate(frame.columns):
+        view = views.get(column)
+        if view is not None:
+            text = pa.types.is_string(view.values.type) or pa.types.is_large_string(
+                view.values.type
+            )
+            occurrences = view.counts()
+            empty = _placeholders(view.values) if text else np.zeros(len(view.values), bool)
+            counts[i] = int(occurrences[:-1][empty].sum() + occurrences[-1])
+            continue
+        empty = frame[column].isna().to_numpy(dtype=bool, copy=True)
         if str(frame[column].dtype).startswith("string"):
-            text = pa.array(frame[column], type=pa.string())
-            lowered = pc.utf8_lower(pc.utf8_trim_whitespace(text))
-            found = pc.fill_null(pc.is_in(lowered, value_set=_PLACEHOLDER_SET), False)
-            empty[column] |= found.to_numpy(zero_copy_only=False)
-    return empty
+            empty |= _placeholders(pa.array(frame[column], type=pa.string()))
+        counts[i] = int(empty.sum())
+    return counts
 
 
 def _url(value: str | None) -> bool:
@@ -127,10 +164,32 @@ def share(part: float, whole: float, *, empty: float = 1.0) -> float:
     return part / whole if whole else empty
 
 
-def categorical(values: pd.Series, *, limit: int = 1000) -> bool:
-    """A column of categories (few distinct values that repeat), not free text or identifiers."""
+def categorical(
+    values: pd.Series | None, *, limit: int = 1000, view: Distinct | None = None
+) -> bool:
+    """A column of categories (few distinct values that repeat), not free text or identifiers.
+
+    With the column's distinct view the answer comes from its counts; without one, a long
+    column whose first rows already hold more than `limit` values is not one (exact: the
+    whole column has at least as many), which spares counting millions of identifiers.
+    """
+    if view is not None:
+        counts = view.counts()[:-1]
+        present, distinct = int(counts.sum()), int((counts > 0).sum())
+        return bool(present) and distinct <= limit and distinct <= max(1, present // 2)
+    if len(values) > PROBE_ROWS and values.iloc[:PROBE_ROWS].nunique() > limit:
+        return False
     present = values.dropna()
     if present.empty:
         return False
     distinct = present.nunique()
     return distinct <= limit and distinct <= max(1, len(present) // 2)
+
+
+def value_counts(view: Distinct) -> pd.Series:
+    """`Series.value_counts()` of a column from its distinct view: the same index, counts and
+    order (values in order of first appearance, then pandas' own sort by count)."""
+    counts = view.counts()[:-1]
+    used = counts > 0
+    index = pd.Index(view.values.filter(pa.array(used)).to_pylist())
+    return pd.Series(counts[used], index=index, name="count").sort_values(ascending=False)

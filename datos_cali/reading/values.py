@@ -34,9 +34,15 @@ def _flat(array: Array) -> pa.Array:
 
 
 def clean_text(array: Array) -> pa.Array:
-    """Trimmed text, blanks as null."""
-    trimmed = pc.utf8_trim_whitespace(_flat(array))
-    return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
+    """Trimmed text, blanks as null (the input itself when nothing needs either: no copy)."""
+    flat = _flat(array)
+    trimmed = pc.utf8_trim_whitespace(flat)
+    blank = pc.equal(trimmed, "")
+    if pc.any(blank).as_py():
+        return pc.if_else(blank, pa.scalar(None, trimmed.type), trimmed)
+    if pc.sum(pc.binary_length(trimmed)).as_py() == pc.sum(pc.binary_length(flat)).as_py():
+        return flat
+    return trimmed
 
 
 def parse_text(array: Array) -> Parsed:
@@ -234,29 +240,3 @@ def parse_bool(array: Array) -> Parsed:
     values = pc.if_else(known, is_true, pa.scalar(None, pa.bool_()))
     invalid = _mask(pc.and_(pc.is_valid(text), pc.invert(known)))
     return Parsed(values, invalid)
-
-
-# --- repetitive columns -----------------------------------------------------------------------
-
-PROBE_ROWS = 20_000
-REPETITIVE = 0.2  # distinct values per row in the probe below which we parse distinct values
-
-
-def by_distinct(parser, array: Array, **kwargs) -> Parsed:
-    """Parse each distinct value once when a column repeats itself (dates, categories), then
-    expand: the same result as parsing every row, at the cost of the distinct values."""
-    flat = _flat(array)
-    probe = flat.slice(0, PROBE_ROWS)
-    if len(flat) <= PROBE_ROWS or pc.count_distinct(probe).as_py() > len(probe) * REPETITIVE:
-        return parser(flat, **kwargs)
-    encoded = pc.dictionary_encode(flat)
-    parsed = parser(encoded.dictionary, **kwargs)
-    indices = encoded.indices
-    positions = np.asarray(pc.fill_null(indices, 0).to_numpy(zero_copy_only=False), np.int64)
-    present = _mask(pc.is_valid(indices))
-    expand = lambda mask: mask[positions] & present  # noqa: E731
-    return Parsed(
-        parsed.values.take(indices),
-        expand(parsed.invalid),
-        None if parsed.impossible is None else expand(parsed.impossible),
-    )

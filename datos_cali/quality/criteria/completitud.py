@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from datos_cali.findings import Kind
-from datos_cali.quality.measures import empty_cells, share
+from datos_cali.quality.measures import empty_counts, share
 from datos_cali.quality.model import Criterion, Score
 
 if TYPE_CHECKING:
@@ -29,13 +29,13 @@ CRITERION = Criterion(
 
 
 def evaluate(ctx: QualityContext) -> Score:
-    empty = empty_cells(ctx.frame)
-    cells = empty.size
-    empty_count = int(empty.to_numpy().sum())
-    columns = len(empty.columns)
-    per_column = empty.mean() if ctx.num_rows else empty.sum()
+    empty = empty_counts(ctx.frame, ctx.views)
+    columns = len(ctx.frame.columns)
+    cells = ctx.num_rows * columns
+    empty_count = int(empty.sum())
+    per_column = empty / ctx.num_rows if ctx.num_rows else empty
     mostly_empty = int((per_column > MOSTLY_EMPTY).sum())
-    without_empty = int((empty.sum() == 0).sum()) if ctx.num_rows else 0
+    without_empty = int((empty == 0).sum()) if ctx.num_rows else 0
     parts = (
         10 * (1 - share(empty_count, cells, empty=1.0) ** 1.5),
         10 * (1 - share(mostly_empty, columns, empty=1.0) ** 2),

@@ -59,17 +59,18 @@ def evaluate(ctx: QualityContext) -> Score:
     counts = {name: [0, 0] for name in STANDARDS}  # [conforming, checked]
     for column in ctx.frame.columns:
         standard = _standard(ctx, column)
-        text = ctx.raw_text(column)
-        if standard is None or text is None:
+        view = ctx.raw_view(column)
+        if standard is None or view is None:
             continue
-        trimmed = pc.utf8_trim_whitespace(text)
+        trimmed = pc.utf8_trim_whitespace(view.values)
         filled = np.asarray(pc.fill_null(pc.not_equal(trimmed, ""), False), dtype=bool)
         good = np.asarray(
             pc.fill_null(pc.match_substring_regex(trimmed, STANDARDS[standard]), False),
             dtype=bool,
         )
-        counts[standard][0] += int((good & filled).sum())
-        counts[standard][1] += int(filled.sum())
+        weights = view.counts()[:-1] if view.repetitive else 1  # rows holding each text
+        counts[standard][0] += int(((good & filled) * weights).sum())
+        counts[standard][1] += int((filled * weights).sum())
     conforming = sum(c[0] for c in counts.values())
     checked = sum(c[1] for c in counts.values())
     evidence = {}

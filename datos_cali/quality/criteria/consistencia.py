@@ -11,7 +11,7 @@ import pyarrow.compute as pc
 
 from datos_cali.findings import Finding, Kind, Severity, first_rows
 from datos_cali.quality import messages
-from datos_cali.quality.measures import categorical, share
+from datos_cali.quality.measures import categorical, share, value_counts
 from datos_cali.quality.model import Criterion, Score
 
 if TYPE_CHECKING:
@@ -50,10 +50,11 @@ def _style(value: str) -> str | None:
 
 def _case(ctx: QualityContext, column: str) -> tuple[int, int, Finding | None]:
     """Multi-word categories written in more than one case style («COMUNA 1», «Comuna 2»)."""
-    values = ctx.frame[column]
-    if not categorical(values):
+    view = ctx.view(column)
+    values = None if view is not None else ctx.frame[column]  # a view spares building it
+    if not categorical(values, view=view):
         return 0, 0, None
-    counts = values.value_counts()
+    counts = value_counts(view) if view is not None else values.value_counts()
     styles: dict[str, int] = {}
     style_of = {}
     for value, count in counts.items():
@@ -68,7 +69,10 @@ def _case(ctx: QualityContext, column: str) -> tuple[int, int, Finding | None]:
     off = [value for value, style in style_of.items() if style != dominant]
     if not off:
         return 0, checked, None
-    wrong = values.isin(off).fillna(False).to_numpy(dtype=bool)
+    if view is not None:
+        wrong = view.rows_where(np.isin(np.asarray(view.values.to_pylist(), object), off))
+    else:
+        wrong = values.isin(off).fillna(False).to_numpy(dtype=bool)
     count = int(wrong.sum())
     return (
         count,
@@ -92,18 +96,26 @@ def _case(ctx: QualityContext, column: str) -> tuple[int, int, Finding | None]:
 
 def _date_shapes(ctx: QualityContext, column: str) -> tuple[int, int, Finding | None]:
     """Dates written in several forms in one column («15/03/2021» and «2021-03-15»)."""
-    text = ctx.raw_text(column)
-    if text is None:
+    view = ctx.raw_view(column)
+    if view is None:
         return 0, 0, None
-    shapes = pc.replace_substring_regex(pc.utf8_trim_whitespace(text), r"[0-9]+", "9")
+    shapes = pc.replace_substring_regex(pc.utf8_trim_whitespace(view.values), r"[0-9]+", "9")
     shapes = pc.replace_substring_regex(shapes, r"\pL+", "a")
     filled = np.asarray(pc.fill_null(pc.not_equal(shapes, ""), False), dtype=bool)
     if not filled.any():
         return 0, 0, None
-    present = shapes.filter(pa.array(filled))
-    counts = pc.value_counts(present).to_pylist()
-    dominant = max(counts, key=lambda c: c["counts"])["values"]
-    wrong = filled & np.asarray(pc.fill_null(pc.not_equal(shapes, dominant), False), dtype=bool)
+    if view.repetitive:  # shapes of the distinct texts, weighted by how often each occurs
+        weights = np.where(filled, view.counts()[:-1], 0)
+        encoded = pc.dictionary_encode(shapes)
+        codes = np.asarray(pc.fill_null(encoded.indices, 0).to_numpy(zero_copy_only=False))
+        totals = np.bincount(codes, weights=weights, minlength=len(encoded.dictionary))
+        wrong = view.rows_where(filled & (codes != int(np.argmax(totals))))
+        filled = view.rows_where(filled)
+    else:
+        present = shapes.filter(pa.array(filled))
+        counts = pc.value_counts(present).to_pylist()
+        dominant = max(counts, key=lambda c: c["counts"])["values"]
+        wrong = filled & np.asarray(pc.fill_null(pc.not_equal(shapes, dominant), False), dtype=bool)
     count = int(wrong.sum())
     if not count:
         return 0, int(filled.sum()), None

@@ -9,7 +9,7 @@ import pandas as pd
 
 from datos_cali.findings import Finding, Kind, Severity, first_rows
 from datos_cali.quality import messages
-from datos_cali.quality.measures import categorical, share
+from datos_cali.quality.measures import categorical, share, value_counts
 from datos_cali.quality.model import Criterion, Score
 from datos_cali.reading.headers import normalize
 
@@ -44,10 +44,11 @@ CRITERION = Criterion(
 
 def _variants(ctx: QualityContext, column: str) -> tuple[int, int, Finding | None]:
     """(cells written in a minority spelling, cells checked, the finding that shows them)."""
-    values = ctx.frame[column]
-    if not categorical(values):
+    view = ctx.view(column)
+    values = None if view is not None else ctx.frame[column]  # a view spares building it
+    if not categorical(values, view=view):
         return 0, 0, None
-    counts = values.dropna().astype(str).value_counts()
+    counts = value_counts(view) if view is not None else values.dropna().astype(str).value_counts()
     keys = pd.Series([normalize(v) for v in counts.index], index=counts.index)
     minority: list[str] = []
     example: tuple[str, str] | None = None
@@ -60,7 +61,10 @@ def _variants(ctx: QualityContext, column: str) -> tuple[int, int, Finding | Non
     checked = int(counts.sum())
     if not minority:
         return 0, checked, None
-    wrong = values.isin(minority).fillna(False).to_numpy(dtype=bool)
+    if view is not None:
+        wrong = view.rows_where(np.isin(np.asarray(view.values.to_pylist(), object), minority))
+    else:
+        wrong = values.isin(minority).fillna(False).to_numpy(dtype=bool)
     count = int(wrong.sum())
     finding = Finding(
         kind=Kind.QUALITY,

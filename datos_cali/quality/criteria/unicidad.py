@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+import polars as pl
 
 from datos_cali.findings import Finding, Kind, Severity, first_rows
 from datos_cali.hashing import row_hashes
@@ -30,35 +31,54 @@ CRITERION = Criterion(
 )
 
 
-def _repeated_rows(frame: pd.DataFrame) -> np.ndarray:
-    """Rows equal to an earlier row (compared through one 64-bit hash per row)."""
-    if frame.empty:
+def _repeated_rows(frame, unique_columns: set[str] = frozenset()) -> np.ndarray:
+    """Rows equal to an earlier row (compared through one 64-bit hash per row). None when a
+    column was validated free of repeated values and nulls: no two rows can then be equal."""
+    if frame.empty or unique_columns & set(frame.columns):
         return np.zeros(len(frame), dtype=bool)
-    return pd.Series(row_hashes(frame)).duplicated().to_numpy()
+    return ~pl.Series(row_hashes(frame)).is_first_distinct().to_numpy()
 
 
-def _duplicate_columns(frame: pd.DataFrame) -> int:
-    """Columns identical to an earlier one; empty columns are Completitud's business."""
-    kept: list[pd.Series] = []
+def _has_values(ctx: QualityContext, column: str) -> bool:
+    view = ctx.view(column)
+    if view is not None:
+        return bool(view.counts()[:-1].sum())
+    return bool(ctx.frame[column].notna().any())
+
+
+def _head(frame, column: str, rows: int) -> pd.Series:
+    if isinstance(frame, pd.DataFrame):
+        return frame[column].iloc[:rows].reset_index(drop=True)
+    return frame.head(column, rows).reset_index(drop=True)
+
+
+def _duplicate_columns(ctx: QualityContext) -> int:
+    """Columns identical to an earlier one; empty columns are Completitud's business. The
+    first rows are compared first (a column that repeats itself is not built for it); whole
+    columns only when their starts agree."""
+    frame = ctx.frame
+    kept: list[tuple[str, pd.Series]] = []
     duplicates = 0
     for column in frame.columns:
-        values = frame[column]
-        if not values.notna().any():
+        if not _has_values(ctx, column):
             continue
-        head = values.iloc[:1000].reset_index(drop=True)
-        same_start = [k for k in kept if values.dtype == k.dtype and head.equals(k.iloc[:1000])]
-        if any(values.equals(k) for k in same_start):  # full comparison only when the start agrees
+        head = _head(frame, column, 1000)
+        same_start = [k for k, start in kept if head.dtype == start.dtype and head.equals(start)]
+        if any(
+            frame[column].reset_index(drop=True).equals(frame[k].reset_index(drop=True))
+            for k in same_start
+        ):
             duplicates += 1
         else:
-            kept.append(values.reset_index(drop=True))
+            kept.append((column, head))
     return duplicates
 
 
 def evaluate(ctx: QualityContext) -> Score:
     frame = ctx.frame
     rows, columns = len(frame), len(frame.columns)
-    repeated = _repeated_rows(frame)
-    duplicate_columns = _duplicate_columns(frame)
+    repeated = _repeated_rows(frame, ctx.unique_columns)
+    duplicate_columns = _duplicate_columns(ctx)
     repeated_rows = int(repeated.sum())
     value = (
         10

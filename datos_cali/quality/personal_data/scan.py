@@ -226,9 +226,11 @@ class Scanner:
         if not scan.non_empty:
             return scan
         if scan.values_scanned:
-            flagged = self._scan_values(cells, scan)
-            if self._names_apply(header, key):
-                self._scan_names(cells, scan, sample, flagged)
+            names_apply = self._names_apply(header, key)
+            found = _Prefiltered.of(cells.values, with_context=names_apply and sample is not None)
+            flagged = self._scan_values(cells, scan, found)
+            if names_apply:
+                self._scan_names(cells, scan, sample, flagged, found)
         measured = _Measure(cells, filled, sample)
         if basis is None:
             self._scan_identifier_column(cells, measured, scan)
@@ -236,8 +238,8 @@ class Scanner:
         scan.minors = self._minors(header, measured)
         return scan
 
-    def _scan_values(self, cells: Cells, scan: ColumnScan) -> np.ndarray:
-        flagged = np.flatnonzero(_matches(cells.values, patterns.PREFILTER))
+    def _scan_values(self, cells: Cells, scan: ColumnScan, found: _Prefiltered) -> np.ndarray:
+        flagged = found.prefilter
         if not len(flagged):
             return flagged
         candidates = cells.values.take(pa.array(flagged))
@@ -251,13 +253,16 @@ class Scanner:
     def _names_apply(self, header: str, key: str) -> bool:
         return not (self.place_columns.in_name(header) or self.place_columns.in_name(key))
 
-    def _scan_names(self, cells: Cells, scan: ColumnScan, sample, flagged: np.ndarray) -> None:
+    def _scan_names(
+        self, cells: Cells, scan: ColumnScan, sample, flagged: np.ndarray, found: _Prefiltered
+    ) -> None:
         any_case = bool(scan.name_match and scan.name_match.category == "nombre")
         re2, python, confirmer = names.compiled(self.lists, any_case)
         if sample is None:
             units, read = np.arange(len(cells.values)), cells.values
         else:
-            chosen = _matches(cells.values, patterns.NAME_CONTEXT)  # context words, every row
+            chosen = np.zeros(len(cells.values), dtype=bool)
+            chosen[found.context] = True  # context words, every row
             chosen[sample] = True
             chosen[flagged] = True
             units = np.flatnonzero(chosen)
@@ -306,6 +311,30 @@ class Scanner:
             found = pc.cast(pc.struct_field(ages, [0]), pa.int64())
             return bool(pc.any(pc.less(found, self.settings.minors.adult_age)).as_py())
         return False
+
+
+@dataclass
+class _Prefiltered:
+    """Cells the prefilter flags and, for name-scanned long columns, cells with a context word:
+    one pass of both regexes together over every cell, then each over the few that matched."""
+
+    prefilter: np.ndarray  # positions in `values`
+    context: np.ndarray
+
+    @classmethod
+    def of(cls, values: pa.Array, *, with_context: bool) -> _Prefiltered:
+        if not with_context:
+            return cls(np.flatnonzero(_matches(values, patterns.PREFILTER)), np.empty(0, np.int64))
+        either = np.flatnonzero(_matches(values, f"(?:{patterns.PREFILTER})|{_CONTEXT_GROUP}"))
+        if not len(either):
+            return cls(either, either)
+        few = values.take(pa.array(either))
+        return cls(
+            either[_matches(few, patterns.PREFILTER)], either[_matches(few, patterns.NAME_CONTEXT)]
+        )
+
+
+_CONTEXT_GROUP = "(?i:" + patterns.NAME_CONTEXT.removeprefix("(?i)") + ")"
 
 
 class _Measure:

@@ -1,0 +1,71 @@
+"""`python -m bench [--quick] [--only B1,B3] [--out DIR] [--markdown FILE]`."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import time
+from dataclasses import asdict, replace
+from pathlib import Path
+
+from bench import report
+from bench.common import ROOT, Result, Sizes, machine
+
+BENCHMARKS = ("B1", "B2", "B3", "B4", "B5")
+HERE = Path(__file__).resolve().parent
+
+
+def _run(name: str, sizes: Sizes, log) -> Result:
+    from bench import b1, b2, b3, b4, b5
+
+    module = {"B1": b1, "B2": b2, "B3": b3, "B4": b4, "B5": b5}[name]
+    started = time.perf_counter()
+    result = module.run(sizes, log)
+    result.seconds = round(time.perf_counter() - started, 1)
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench", description="Benchmarks B1–B5 (issue 8), con sus bases y metas."
+    )
+    parser.add_argument("--quick", action="store_true", help="tamaños diminutos (prueba rápida)")
+    parser.add_argument("--only", default=",".join(BENCHMARKS), help="p. ej. B1,B3")
+    parser.add_argument("--repeats", type=int, help="repeticiones intercaladas (por defecto 3)")
+    parser.add_argument("--out", type=Path, help="carpeta de results.json (por defecto bench/)")
+    parser.add_argument(
+        "--markdown", type=Path, help="archivo cuya tabla reescribir (por defecto BENCHMARKS.md)"
+    )
+    args = parser.parse_args(argv)
+    sizes = Sizes.quick() if args.quick else Sizes()
+    if args.repeats:
+        sizes = replace(sizes, repeats=args.repeats, b5_repeats=max(args.repeats, 1))
+    chosen = [name.strip().upper() for name in args.only.split(",") if name.strip()]
+    unknown = [name for name in chosen if name not in BENCHMARKS]
+    if unknown:
+        parser.error(f"no existen: {', '.join(unknown)}")
+    out = args.out or HERE
+    markdown = args.markdown or (None if args.quick or args.out else ROOT / "BENCHMARKS.md")
+
+    def log(text: str) -> None:
+        print(f"[{dt.datetime.now():%H:%M:%S}] {text}", file=sys.stderr, flush=True)
+
+    results = [_run(name, sizes, log) for name in chosen]
+    generated = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    box = machine()
+    print(report.console(results))
+    out.mkdir(parents=True, exist_ok=True)
+    report.write_json(
+        out / "results.json",
+        {
+            "generated": generated,
+            "quick": args.quick,
+            "sizes": asdict(sizes),
+            "machine": box,
+            "results": [result.to_json() for result in results],
+        },
+    )
+    if markdown is not None:
+        report.rewrite_markdown(markdown, report.table(results, box, generated, args.quick))
+    return 0

@@ -1,0 +1,65 @@
+"""The benchmark harness end to end on tiny sizes, so it cannot rot (no timing is asserted)."""
+
+from __future__ import annotations
+
+import json
+
+from bench import cli, report
+from bench.common import Figure, Result
+
+FIGURE_KEYS = {"name", "value", "unit", "target", "met", "baseline", "detail"}
+
+
+def _run(tmp_path, only: str) -> dict:
+    markdown = tmp_path / "BENCHMARKS.md"
+    markdown.write_text("# Rendimiento\n\nTexto que se conserva.\n", encoding="utf-8")
+    code = cli.main(
+        ["--quick", "--only", only, "--out", str(tmp_path), "--markdown", str(markdown)]
+    )
+    assert code == 0
+    results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    text = markdown.read_text(encoding="utf-8")
+    assert text.startswith("# Rendimiento\n\nTexto que se conserva.")
+    assert text.count(report.START) == 1 and text.count(report.END) == 1
+    return results
+
+
+def test_quick_run_of_b1_b2_b3_b5_writes_results_and_the_table(tmp_path, capsys):
+    results = _run(tmp_path, "B1,B2,B3,B5")
+    assert results["quick"] is True and results["machine"]["cores"] >= 1
+    by_id = {r["id"]: r for r in results["results"]}
+    assert list(by_id) == ["B1", "B2", "B3", "B5"]
+    for result in by_id.values():
+        for figure in result["figures"]:
+            assert set(figure) == FIGURE_KEYS and figure["value"] >= 0 and figure["baseline"]
+    b1 = by_id["B1"]["figures"]
+    assert b1[0]["detail"]["etapas"].keys() == {
+        "estado_anterior",
+        "lectura",
+        "analisis",
+        "diferencias",
+    }
+    assert "300 filas cambiadas" in by_id["B1"]["notes"][0]  # 1 % of 30,000 rows
+    assert by_id["B2"]["figures"][0]["detail"]["valido_base"] is True
+    b3 = by_id["B3"]["figures"][0]
+    assert b3["detail"]["filas_enviadas"] == 50 and b3["met"] is True
+    assert by_id["B5"]["figures"][0]["detail"]["importaciones_s"] > 0
+    assert "B3 — " in capsys.readouterr().out
+
+
+def test_quick_sweep_through_the_flows(tmp_path):
+    results = _run(tmp_path, "B4")
+    [b4] = results["results"]
+    detail = b4["figures"][0]["detail"]
+    assert detail["resultados"] == {"published": 3} == detail["resultados_base"]
+    assert detail["arranque_servidor_prefect_s"] > 0
+
+
+def test_the_markdown_table_is_replaced_not_appended(tmp_path):
+    path = tmp_path / "B.md"
+    result = Result("B9", "prueba", [Figure("cifra", 1.5, "×", "≤ 3,0", True, "base: 1 s")])
+    box = {"cpu": "cpu", "cores": 2, "memory_gib": 1, "python": "3", "pyarrow": "1", "pandas": "1"}
+    for _ in range(2):
+        report.rewrite_markdown(path, report.table([result], box, "hoy", quick=True))
+    text = path.read_text(encoding="utf-8")
+    assert text.count(report.START) == 1 and "| B9 | cifra | **1,50×** |" in text
