@@ -60,8 +60,7 @@ def flows(datasets: str, rows: str, folder: str) -> dict:
     ready = time.perf_counter()
     runs = publish_many(slugs)
     done = time.perf_counter()
-    common.close()
-    shutil.rmtree(folder, ignore_errors=True)
+    common.close()  # the folder goes in `run`, after Prefect's server has stopped with the process
     return {
         "import": imported - started,
         "server": ready - imported,
@@ -96,16 +95,24 @@ def library(datasets: str, rows: str, folder: str) -> dict:
             )
         )
     seconds = time.perf_counter() - started
-    shutil.rmtree(folder, ignore_errors=True)
     return {"sweep": seconds, "outcomes": _outcomes(runs)}
+
+
+def _in_folder(subject: str, n: int, rows: int, folder: Path) -> dict:
+    """Run one subject in its own process; its folder (catalog, state, Prefect's database)
+    is removed only after that process, and the Prefect server it started, have exited."""
+    try:
+        return measure.child(subject, str(n), str(rows), str(folder))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def run(sizes: Sizes, log) -> Result:
     n, rows = sizes.b4_datasets, sizes.b4_rows
     log(f"B4: {n} conjuntos de {es(rows)} filas por los flujos de Prefect…")
-    found = measure.child("b4-flows", str(n), str(rows), str(WORK / "b4-flujos"))
+    found = _in_folder("b4-flows", n, rows, WORK / "b4-flujos")
     log("B4: el mismo barrido sin Prefect…")
-    base = measure.child("b4-library", str(n), str(rows), str(WORK / "b4-biblioteca"))
+    base = _in_folder("b4-library", n, rows, WORK / "b4-biblioteca")
     sweep, plain = found["sweep"], base["sweep"]
     return Result(
         id="B4",

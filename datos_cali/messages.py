@@ -40,6 +40,12 @@ ENCODING_MIXED = (
     "El archivo mezcla codificaciones de texto (parte en UTF-8 y parte en otra), "
     "p. ej. en la fila {row}. Expórtelo de nuevo como «CSV UTF-8»."
 )
+ENCODING_UNDECODABLE = (
+    "El archivo no se puede leer como texto {encoding}: {reason}. Puede estar cortado o "
+    "dañado; expórtelo de nuevo como «CSV UTF-8»."
+)
+ENCODING_CUT_CHARACTER = "termina a mitad de un carácter"
+ENCODING_FOREIGN_BYTES = "tiene bytes que no son de esa codificación"
 ENCODING_MOJIBAKE = (
     "{count} celdas parecen tener tildes dañadas (p. ej. «Ã±» en lugar de «ñ»), "
     "p. ej. en la fila {row}. Revise la codificación con que se exportó el archivo."

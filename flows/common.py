@@ -20,6 +20,7 @@ from datos_cali.settings import paths
 
 PORTAL_WRITES = "datos-cali-portal-writes"
 DEFAULT_PORTAL_WRITES = 4
+BAD_WRITE_LIMIT = "DATOS_CALI_PORTAL_WRITES debe ser un número entero positivo, no «{raw}»."
 
 _lock = threading.Lock()
 _session: PortalSession | None = None
@@ -110,6 +111,15 @@ def ensure_concurrency_limit_once(name: str = PORTAL_WRITES) -> None:
         _limit_ready.add(key)
 
 
+def portal_write_limit() -> int:
+    """Simultaneous portal writes allowed across all flows (`DATOS_CALI_PORTAL_WRITES`)."""
+    raw = os.environ.get("DATOS_CALI_PORTAL_WRITES", str(DEFAULT_PORTAL_WRITES))
+    try:
+        return max(1, int(raw))
+    except ValueError:
+        raise SystemExit(BAD_WRITE_LIMIT.format(raw=raw)) from None
+
+
 def ensure_concurrency_limit(name: str = PORTAL_WRITES, limit: int | None = None) -> None:
     """Create or resize the global concurrency limit on portal writes."""
     from prefect.client.orchestration import get_client
@@ -119,7 +129,7 @@ def ensure_concurrency_limit(name: str = PORTAL_WRITES, limit: int | None = None
     )
     from prefect.exceptions import ObjectNotFound
 
-    size = limit or int(os.environ.get("DATOS_CALI_PORTAL_WRITES", DEFAULT_PORTAL_WRITES))
+    size = limit or portal_write_limit()
     with get_client(sync_client=True) as client:
         try:
             current = client.read_global_concurrency_limit_by_name(name)

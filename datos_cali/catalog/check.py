@@ -6,6 +6,8 @@ from pathlib import Path
 
 from datos_cali.catalog.loader import Catalog, CatalogProblem, load_catalog
 from datos_cali.contracts.schema import ContractError, load_contract
+from datos_cali.quality.engine import known_quality_keys
+from datos_cali.quality.messages import UNKNOWN_QUALITY_KEY
 
 
 def check_catalog(
@@ -50,6 +52,12 @@ def check_catalog(
                         f"el identificador de fila «{spec.name}» debe ser único y obligatorio en el esquema",
                     )
                 )
+        for key in sorted(set(dataset.quality) - set(known_quality_keys())):
+            problems.append(
+                CatalogProblem(
+                    path, UNKNOWN_QUALITY_KEY.format(key=key, known=", ".join(known_quality_keys()))
+                )
+            )
         if dataset.demo and not (project_root / dataset.demo).is_file():
             problems.append(
                 CatalogProblem(path, f"no existe el archivo de demostración «{dataset.demo}»")

@@ -21,6 +21,11 @@ def registry() -> list[Criterion]:
     return [module.CRITERION for module in MODULES]
 
 
+def known_quality_keys() -> list[str]:
+    """What a dataset's `quality:` may name: the criteria and the review codes."""
+    return [c.id for c in registry()] + list(REVIEWS)
+
+
 class SettingsError(ValueError):
     """quality/criterios.yaml does not cover every criterion or review code; for people."""
 
@@ -68,7 +73,7 @@ def _overall(ctx: QualityContext, scores: dict[str, Score]) -> float:
 
 
 def _unknown_quality_keys(ctx: QualityContext) -> list[Finding]:
-    known = [c.id for c in registry()] + list(REVIEWS)
+    known = known_quality_keys()
     return [
         Finding(
             kind=Kind.METADATA,

@@ -203,6 +203,12 @@ def _read_with_arrow(
             parse_options=parse_options,
             convert_options=convert_options,
         )
+    except UnicodeDecodeError as exc:  # a UTF-16 file cut mid-character: Python's codec says so
+        raise fail(
+            Kind.ENCODING,
+            "codificacion_ilegible",
+            messages.ENCODING_UNDECODABLE.format(encoding=enc.name.upper(), reason=_why(exc)),
+        ) from None
     except pa.ArrowInvalid as exc:
         if "UTF8" in str(exc) or "utf8" in str(exc) or "UTF-8" in str(exc):
             _raise_if_mixed(path)
@@ -221,6 +227,11 @@ def _read_with_arrow(
     columns = [body.column(i) for i in range(width)]
     row_numbers = np.arange(2, body.num_rows + 2, dtype=np.int64)
     return {"header": header, "columns": columns}, row_numbers
+
+
+def _why(exc: UnicodeDecodeError) -> str:
+    cut = exc.reason in ("truncated data", "unexpected end of data")
+    return messages.ENCODING_CUT_CHARACTER if cut else messages.ENCODING_FOREIGN_BYTES
 
 
 # --- encodings that lie -----------------------------------------------------------------------

@@ -83,6 +83,19 @@ def test_columns_must_agree_between_catalog_and_schema(catalog_copy, project_roo
     assert any("«mes» está en «columns» pero no en el esquema" in p for p in problems)
 
 
+def test_an_unknown_quality_key_is_reported_with_the_possible_ones(catalog_copy, project_root):
+    from datos_cali.quality.messages import UNKNOWN_QUALITY_KEY
+
+    path = catalog_copy / "datasets" / "salud" / "vacunacion-covid19.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8") + "quality:\n  exactitud_total: warn\n", encoding="utf-8"
+    )
+    problems = problems_of(catalog_copy, project_root)
+    [found] = [p for p in problems if "exactitud_total" in p]
+    assert "vacunacion-covid19.yaml" in found
+    assert UNKNOWN_QUALITY_KEY.split("{key}")[0] in found and "completitud" in found
+
+
 def test_malformed_yaml_names_the_line(catalog_copy, project_root):
     path = catalog_copy / "datasets" / "dagma" / "areas-proteccion-forestal.yaml"
     path.write_text("slug: [sin cerrar\n", encoding="utf-8")

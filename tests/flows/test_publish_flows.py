@@ -89,8 +89,13 @@ def test_a_transient_source_failure_is_retried_then_reported(mini, tmp_path, mon
 def test_publish_many_runs_datasets_concurrently_under_a_global_limit(mini):
     from prefect.client.orchestration import get_client
 
+    from datos_cali import events
     from flows.common import PORTAL_WRITES
     from flows.publish import publish_many
+
+    def occupied() -> int:
+        with get_client(sync_client=True) as client:
+            return client.read_global_concurrency_limit_by_name(PORTAL_WRITES).active_slots
 
     slugs = [
         mini.add(f"imae-lote-{i}", {"kind": "url", "location": "https://example.invalid/x.csv"})
@@ -98,15 +103,30 @@ def test_publish_many_runs_datasets_concurrently_under_a_global_limit(mini):
     ]
     slugs.append(mini.add("imae-lote-bandeja", {"kind": "inbox", "pattern": "IMAE*"}))
     mini.drop_in_inbox()
-    runs = {r.slug: r for r in publish_many(slugs)}
+    during: list[int] = []
+    stop = events.subscribe(
+        lambda kind, data: during.append(occupied()) if kind == "dataset_finished" else None
+    )
+    try:
+        runs = {r.slug: r for r in publish_many(slugs)}
+    finally:
+        stop()
     assert runs["imae-lote-bandeja"].outcome == "published"
     assert (
         runs["imae-lote-0"].outcome == "failed"
         and "No se pudo descargar" in runs["imae-lote-0"].message
     )
-    with get_client(sync_client=True) as client:
-        limit = client.read_global_concurrency_limit_by_name(PORTAL_WRITES)
-    assert limit.active and limit.limit >= 1
+    assert during == [3, 3, 3]  # the sweep holds one slot per worker it can use (3 datasets)
+    assert occupied() == 0  # and gives them back when it ends
+
+
+def test_a_bad_portal_write_limit_is_a_clear_message(monkeypatch):
+    from flows.common import BAD_WRITE_LIMIT, portal_write_limit
+
+    monkeypatch.setenv("DATOS_CALI_PORTAL_WRITES", "cuatro")
+    with pytest.raises(SystemExit) as stopped:
+        portal_write_limit()
+    assert str(stopped.value) == BAD_WRITE_LIMIT.format(raw="cuatro")
 
 
 def test_publish_due_skips_datasets_published_within_their_period(mini):

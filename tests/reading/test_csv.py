@@ -3,6 +3,7 @@
 import pyarrow.compute as pc
 import pytest
 
+from datos_cali import messages
 from datos_cali.findings import Kind, Severity
 from datos_cali.reading import ReadError, read_table
 
@@ -87,6 +88,16 @@ def test_header_only_file_has_zero_rows(tmp_path):
     raw = read_table(write(tmp_path, "i.csv", "a;b;c\r\n"))
     assert raw.num_rows == 0
     assert raw.headers == ["a", "b", "c"]
+
+
+def test_a_utf16_file_cut_mid_character_is_an_encoding_finding(tmp_path):
+    whole = "\ufeffNombre\tBarrio\r\nJosé\tSiloé\r\n".encode("utf-16-le")
+    with pytest.raises(ReadError) as caught:
+        read_table(write(tmp_path, "cortado.csv", whole + b"\x01"))
+    assert caught.value.finding.code == "codificacion_ilegible"
+    assert caught.value.finding.message == messages.ENCODING_UNDECODABLE.format(
+        encoding="UTF-16", reason=messages.ENCODING_CUT_CHARACTER
+    )
 
 
 def test_mixed_encodings_are_blocked_with_the_row(tmp_path):
