@@ -12,6 +12,7 @@ import json
 import os
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -32,6 +33,7 @@ from datos_cali.sources import NothingNew, Pulled, SourceError, pull
 
 PUBLISHED, UNCHANGED, REJECTED, FAILED = "published", "unchanged", "rejected", "failed"
 NO_TARGET = "none"
+NOT_PUBLISHABLE = "El archivo no cumple el contrato o los criterios de calidad."
 UNEXPECTED = "Error inesperado ({kind}); el detalle técnico quedó en el registro de la ejecución."
 REJECTED_TEXT = (
     "Informe de revisión de «{title}» ({slug})\n"
@@ -98,15 +100,14 @@ class DatasetRun:
     report_path: str | None = None
     source_sha256: str | None = None
     expectations: dict | None = None  # the Great Expectations summary, when it ran
+    source_transient: bool = False  # the source failed in a way a retry may fix
 
     @property
     def transient(self) -> bool:
         """Failed for a reason a retry may fix (network, throttling), not the data's fault."""
         return self.outcome == FAILED and (
-            self._source_transient or any(t.transient for t in self.targets if t.outcome == FAILED)
+            self.source_transient or any(t.transient for t in self.targets if t.outcome == FAILED)
         )
-
-    _source_transient: bool = False
 
 
 def gx_enabled() -> bool:
@@ -138,8 +139,14 @@ def new_job(
     )
 
 
-def _timed(job: Job, step: str, started: float) -> None:
-    job.timings[step] = round(job.timings.get(step, 0) + time.perf_counter() - started, 4)
+@contextmanager
+def _timed(job: Job, step: str):
+    """Add the block's seconds to the job's timing of `step` (reported per run)."""
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        job.timings[step] = round(job.timings.get(step, 0) + time.perf_counter() - started, 4)
 
 
 # --- ingest -----------------------------------------------------------------------------------
@@ -157,34 +164,31 @@ def ingest(job: Job, last: tuple[str | None, dt.datetime] | None = None) -> Subm
     `last` is the previous publication: when these bytes differ from it, this run is the
     update, so the data is as fresh as now for the Actualidad criterion.
     """
-    started = time.perf_counter()
-    pulled = pull(job.dataset, job.paths)
-    _timed(job, "pull", started)
-    started = time.perf_counter()
-    archived = archive.archive_file(
-        pulled.path,
-        origin={
-            "dataset": job.slug,
-            "organismo": job.dataset.organismo,
-            "source_kind": pulled.kind,
-            "source_uri": pulled.uri,
-            "file_name": pulled.file_name,
-            "run_id": job.run_id,
-        },
-    )
-    pulled.cleanup()
-    _timed(job, "archive", started)
-    started = time.perf_counter()
+    with _timed(job, "pull"):
+        pulled = pull(job.dataset, job.paths)
+    with _timed(job, "archive"):
+        archived = archive.archive_file(
+            pulled.path,
+            origin={
+                "dataset": job.slug,
+                "organismo": job.dataset.organismo,
+                "source_kind": pulled.kind,
+                "source_uri": pulled.uri,
+                "file_name": pulled.file_name,
+                "run_id": job.run_id,
+            },
+        )
+        pulled.cleanup()
     changed = last is None or last[0] != archived.sha256
-    result = precheck(
-        archived.path,
-        job.dataset,
-        job.contract,
-        organismo=job.organismo,
-        last_updated=job.started_at if changed else last[1],
-        name=pulled.file_name,
-    )
-    _timed(job, "analyse", started)
+    with _timed(job, "analyse"):
+        result = precheck(
+            archived.path,
+            job.dataset,
+            job.contract,
+            organismo=job.organismo,
+            last_updated=job.started_at if changed else last[1],
+            name=pulled.file_name,
+        )
     return Submission(pulled, archived.sha256, archived.size, result)
 
 
@@ -192,17 +196,16 @@ def expectations(job: Job, submission: Submission) -> dict:
     """Run the Great Expectations suite generated from the contract; keep its Data Docs."""
     from datos_cali.quality.expectations import run_expectations
 
-    started = time.perf_counter()
     analysis = submission.result.analysis
-    report = run_expectations(
-        submission.result.typed.frame,
-        job.contract,
-        job.dataset,
-        job.paths.reports / "gx" / job.slug,
-        row_numbers=submission.result.typed.row_numbers,
-        hidden_columns=analysis.masker.columns if analysis else frozenset(),
-    )
-    _timed(job, "expectations", started)
+    with _timed(job, "expectations"):
+        report = run_expectations(
+            submission.result.typed.frame,
+            job.contract,
+            job.dataset,
+            job.paths.reports / "gx" / job.slug,
+            row_numbers=submission.result.typed.row_numbers,
+            hidden_columns=analysis.masker.columns if analysis else frozenset(),
+        )
     return report.summary()
 
 
@@ -431,6 +434,22 @@ def summarize(
     )
 
 
+def stopped_early(
+    job: Job, *, submission: Submission | None = None, error: Exception | None = None
+) -> DatasetRun | None:
+    """The run's summary when it ends before any portal — nothing new, the source failed, the
+    file was rejected — or None when it goes on to deliver. Shared by `run_dataset` and the flow."""
+    if isinstance(error, NothingNew):
+        return summarize(job, None, [], outcome=UNCHANGED, message=str(error))
+    if error is not None:
+        run = summarize(job, None, [], outcome=FAILED, message=str(error))
+        run.source_transient = getattr(error, "transient", False)
+        return run
+    if submission is not None and submission.rejected:
+        return summarize(job, submission, [], outcome=REJECTED, message=NOT_PUBLISHABLE)
+    return None
+
+
 def build_report_site(where: Paths | None = None, *, ledger=None) -> Path | None:
     """Rebuild the auditors' site after runs (one builder at a time); never fails the run."""
     import fcntl
@@ -467,17 +486,10 @@ def run_dataset(
     job = new_job(slug, catalog=catalog, where=where)
     try:
         submission = ingest(job, last_publication(ledger, slug))
-    except NothingNew as exc:
-        run = summarize(job, None, [], outcome=UNCHANGED, message=str(exc))
-        return finish(job, run, None, ledger=ledger)
-    except SourceError as exc:
-        run = summarize(job, None, [], outcome=FAILED, message=str(exc))
-        run._source_transient = exc.transient
-        return finish(job, run, None, ledger=ledger)
-    if submission.rejected:
-        message = "El archivo no cumple el contrato o los criterios de calidad."
-        run = summarize(job, submission, [], outcome=REJECTED, message=message)
-        return finish(job, run, submission, ledger=ledger)
+    except (NothingNew, SourceError) as exc:
+        return finish(job, stopped_early(job, error=exc), None, ledger=ledger)
+    if (early := stopped_early(job, submission=submission)) is not None:
+        return finish(job, early, submission, ledger=ledger)
     checked = None
     if expectations_step:
         try:

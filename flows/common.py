@@ -22,6 +22,35 @@ PORTAL_WRITES = "datos-cali-portal-writes"
 DEFAULT_PORTAL_WRITES = 4
 BAD_WRITE_LIMIT = "DATOS_CALI_PORTAL_WRITES debe ser un número entero positivo, no «{raw}»."
 
+# Seconds between retries of transient failures; tests shorten them with DATOS_CALI_RETRY_DELAYS.
+RETRY_DELAYS = [int(s) for s in os.environ.get("DATOS_CALI_RETRY_DELAYS", "2,15,60").split(",")]
+
+
+class TransientFailure(Exception):
+    """A failure a retry may fix; carries the result to report if retries run out."""
+
+    def __init__(self, result):
+        super().__init__(result.error if hasattr(result, "error") else str(result))
+        self.result = result
+
+
+def _transient_only(task, task_run, state) -> bool:
+    try:
+        state.result()
+    except TransientFailure:
+        return True
+    except Exception:
+        return False
+    return False
+
+
+# Task options: retry only what a retry may fix (network, throttling); a contract failure is final.
+RETRY_TRANSIENT = {
+    "retries": 3,
+    "retry_delay_seconds": RETRY_DELAYS,
+    "retry_condition_fn": _transient_only,
+}
+
 _lock = threading.Lock()
 _session: PortalSession | None = None
 _ledger = None

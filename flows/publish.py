@@ -11,7 +11,6 @@ final. Writes to portals hold a slot of the global concurrency limit `datos-cali
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 from prefect import flow, task
 from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
@@ -30,33 +29,10 @@ from datos_cali.sources import NothingNew, SourceError
 from flows import common
 from flows.reporting import findings_table, summary_markdown, sweep_table
 
-# Seconds between retries of transient failures; tests shorten them with DATOS_CALI_RETRY_DELAYS.
-RETRY_DELAYS = [int(s) for s in os.environ.get("DATOS_CALI_RETRY_DELAYS", "2,15,60").split(",")]
-
-
-class TransientFailure(Exception):
-    """A failure a retry may fix; carries the result to report if retries run out."""
-
-    def __init__(self, result):
-        super().__init__(result.error if hasattr(result, "error") else str(result))
-        self.result = result
-
-
-def _transient_only(task, task_run, state) -> bool:
-    try:
-        state.result()
-    except TransientFailure:
-        return True
-    except Exception:
-        return False
-    return False
-
 
 @task(
     name="ingerir",
-    retries=3,
-    retry_delay_seconds=RETRY_DELAYS,
-    retry_condition_fn=_transient_only,
+    **common.RETRY_TRANSIENT,
     cache_policy=NO_CACHE,
 )
 def ingest_task(job: pipeline.Job, last) -> pipeline.Submission:
@@ -64,7 +40,7 @@ def ingest_task(job: pipeline.Job, last) -> pipeline.Submission:
         return pipeline.ingest(job, last)
     except SourceError as exc:
         if exc.transient:
-            raise TransientFailure(exc) from exc
+            raise common.TransientFailure(exc) from exc
         raise
 
 
@@ -75,9 +51,7 @@ def expectations_task(job: pipeline.Job, submission: pipeline.Submission) -> dic
 
 @task(
     name="publicar-en-portal",
-    retries=3,
-    retry_delay_seconds=RETRY_DELAYS,
-    retry_condition_fn=_transient_only,
+    **common.RETRY_TRANSIENT,
     cache_policy=NO_CACHE,
 )
 def deliver_task(
@@ -86,7 +60,7 @@ def deliver_task(
     with concurrency(common.PORTAL_WRITES, occupy=1):
         result = pipeline.deliver(job, submission, target, common.portal_session())
     if result.outcome == pipeline.FAILED and result.transient:
-        raise TransientFailure(result)
+        raise common.TransientFailure(result)
     return result
 
 
@@ -145,37 +119,24 @@ def _publish_dataset(slug: str) -> pipeline.DatasetRun:
     state = ingest_task(job, pipeline.last_publication(common.ledger(), slug), return_state=True)
     try:
         submission = state.result()
-    except NothingNew as exc:
-        return _finish(
-            job,
-            pipeline.summarize(job, None, [], outcome=pipeline.UNCHANGED, message=str(exc)),
-            None,
-        )
-    except (SourceError, TransientFailure) as exc:
-        return _finish(
-            job, pipeline.summarize(job, None, [], outcome=pipeline.FAILED, message=str(exc)), None
-        )
-    if submission.rejected:
-        message = "El archivo no cumple el contrato o los criterios de calidad."
-        return _finish(
-            job,
-            pipeline.summarize(job, submission, [], outcome=pipeline.REJECTED, message=message),
-            submission,
-        )
+    except common.TransientFailure as exc:  # retries ran out: the source's own error
+        return _finish(job, pipeline.stopped_early(job, error=exc.result), None)
+    except (NothingNew, SourceError) as exc:
+        return _finish(job, pipeline.stopped_early(job, error=exc), None)
+    if (early := pipeline.stopped_early(job, submission=submission)) is not None:
+        return _finish(job, early, submission)
     checked = expectations_task.submit(job, submission) if pipeline.gx_enabled() else None
     futures = [deliver_task.submit(job, submission, t.portal) for t in job.dataset.targets]
     results = []
     for future, target in zip(futures, job.dataset.targets, strict=True):
-        state = future.wait() or future.state
         try:
             results.append(future.result())
-        except TransientFailure as exc:
+        except common.TransientFailure as exc:
             results.append(exc.result)
         except Exception as exc:
             results.append(
                 pipeline.TargetResult(target.portal.value, pipeline.FAILED, error=str(exc))
             )
-        del state
     run = pipeline.summarize(job, submission, results)
     if checked is not None:
         try:
@@ -188,9 +149,7 @@ def _publish_dataset(slug: str) -> pipeline.DatasetRun:
 @task(
     name="conjunto",
     task_run_name="{slug}",
-    retries=3,
-    retry_delay_seconds=RETRY_DELAYS,
-    retry_condition_fn=_transient_only,
+    **common.RETRY_TRANSIENT,
     cache_policy=NO_CACHE,
 )
 def _dataset_task(slug: str) -> pipeline.DatasetRun:
@@ -204,7 +163,7 @@ def _dataset_task(slug: str) -> pipeline.DatasetRun:
         expectations_step=pipeline.gx_enabled(),
     )
     if run.transient:
-        raise TransientFailure(run)
+        raise common.TransientFailure(run)
     return run
 
 
@@ -239,7 +198,7 @@ def _sweep(slugs: list[str]) -> list[pipeline.DatasetRun]:
     for future in as_completed(list(futures)):
         try:
             run = future.result()
-        except TransientFailure as exc:  # retries ran out: report the last attempt
+        except common.TransientFailure as exc:  # retries ran out: report the last attempt
             run = exc.result
         except Exception as exc:
             job = pipeline.new_job(futures[future])

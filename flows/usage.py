@@ -27,16 +27,14 @@ from datos_cali.usage import (
 )
 from datos_cali.usage.spanish import number
 from flows import common
-from flows.publish import RETRY_DELAYS, TransientFailure, _transient_only, publish_dataset
+from flows.publish import publish_dataset
 
 KEPT = {True: "guardada", False: "ya había una hoy"}
 
 
 @task(
     name="leer-contadores",
-    retries=3,
-    retry_delay_seconds=RETRY_DELAYS,
-    retry_condition_fn=_transient_only,
+    **common.RETRY_TRANSIENT,
     cache_policy=NO_CACHE,
 )
 def collect_task(now: dt.datetime) -> list[Snapshot]:
@@ -45,7 +43,7 @@ def collect_task(now: dt.datetime) -> list[Snapshot]:
         return collect(common.portal_session(), common.ledger(), catalog, now)
     except CollectionFailed as exc:
         if exc.transient:
-            raise TransientFailure(exc) from exc
+            raise common.TransientFailure(exc) from exc
         raise
 
 
@@ -64,7 +62,7 @@ def collect_usage(now: dt.datetime | None = None, publish: bool = True) -> list[
     failed: CollectionFailed | None = None
     try:
         snapshots = state.result()
-    except TransientFailure as exc:
+    except common.TransientFailure as exc:
         failed = exc.result
     except CollectionFailed as exc:
         failed = exc

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from datos_cali.cli.app import catalog_app
-from datos_cali.cli.common import EXIT_BLOCKED, EXIT_OK, out
+from datos_cali.cli.common import EXIT_BLOCKED, EXIT_OK, out, project_catalog
 from datos_cali.settings import paths
 
 
@@ -33,9 +33,7 @@ def list_datasets() -> None:
     """Lista los conjuntos del catálogo con su organismo, frecuencia y portales."""
     from rich.table import Table
 
-    from datos_cali.catalog import load_catalog
-
-    catalog = load_catalog(paths().catalog)
+    catalog = project_catalog()
     table = Table(title="Catálogo de conjuntos de datos")
     for header in ("Identificador", "Organismo", "Frecuencia", "Portales"):
         table.add_column(header)

@@ -8,7 +8,6 @@ from typing import NoReturn
 import typer
 from rich.console import Console
 
-from datos_cali import messages
 from datos_cali.settings import paths
 
 EXIT_OK, EXIT_BLOCKED, EXIT_COULD_NOT_RUN = 0, 1, 2
@@ -24,20 +23,13 @@ def die(message: str, code: int = EXIT_COULD_NOT_RUN) -> NoReturn:
     raise typer.Exit(code)
 
 
-def load_catalog_or_die():
+def project_catalog():
+    """The catalog of this checkout (`DATOS_CALI_HOME`), parsed once per version of its files."""
     from datos_cali.catalog import load_catalog
 
     return load_catalog(paths().catalog)
 
 
 def dataset_or_none(slug: str):
-    catalog = load_catalog_or_die()
+    catalog = project_catalog()
     return catalog, catalog.dataset(slug)
-
-
-def unknown_dataset_message(slug: str) -> str:
-    return messages.UNKNOWN_DATASET.format(slug=slug)
-
-
-def is_interactive() -> bool:
-    return sys.stdout.isatty()

@@ -7,8 +7,7 @@ import json
 import typer
 
 from datos_cali.cli.app import compliance_app
-from datos_cali.cli.common import EXIT_OK, out
-from datos_cali.settings import paths
+from datos_cali.cli.common import EXIT_OK, out, project_catalog
 
 TITLE = "Cumplimiento del plan de apertura {year} (cifras al {as_of})"
 INDICATOR = (
@@ -41,12 +40,11 @@ def report_command(
 ) -> None:
     """Cumplimiento por organismo: plan de apertura (publicados y a tiempo), conjuntos
     desactualizados según su frecuencia, y conjuntos nuevos frente a actualizados."""
-    from datos_cali.catalog import load_catalog
     from datos_cali.compliance import compliance_from_ledger
     from datos_cali.ledger import open_ledger
 
     with open_ledger() as ledger:
-        report = compliance_from_ledger(ledger, load_catalog(paths().catalog), year)
+        report = compliance_from_ledger(ledger, project_catalog(), year)
     if as_json:
         print(json.dumps(report.to_dict(), ensure_ascii=False))
     else:

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from datos_cali.cli.app import report_app
-from datos_cali.cli.common import EXIT_OK, die, err, load_catalog_or_die, out
+from datos_cali.cli.common import EXIT_OK, die, err, out, project_catalog
 
 OUT_HELP = "Carpeta donde escribir el sitio (por omisión, <estado>/reports/site)."
 CATALOG_PROBLEMS = (
@@ -29,7 +29,7 @@ def build(
     from datos_cali.ledger import open_ledger
     from datos_cali.reportsite import DestinationError, build_site
 
-    catalog = load_catalog_or_die()
+    catalog = project_catalog()
     if catalog.problems:
         err.print(CATALOG_PROBLEMS.format(count=len(catalog.problems)))
     try:

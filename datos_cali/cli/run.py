@@ -8,7 +8,14 @@ import shutil
 import typer
 
 from datos_cali.cli.app import app
-from datos_cali.cli.common import EXIT_BLOCKED, EXIT_COULD_NOT_RUN, EXIT_OK, die, out
+from datos_cali.cli.common import (
+    EXIT_BLOCKED,
+    EXIT_COULD_NOT_RUN,
+    EXIT_OK,
+    die,
+    out,
+    project_catalog,
+)
 from datos_cali.settings import paths
 
 NOTHING_CHOSEN = "Indique conjuntos, o use --all o --due."
@@ -53,9 +60,7 @@ def run(
     Sin credenciales configuradas publica en el portal local embebido. Sale con 1 si algún
     conjunto falló o fue rechazado.
     """
-    from datos_cali.catalog import load_catalog
-
-    catalog = load_catalog(paths().catalog)
+    catalog = project_catalog()
     if all_datasets:
         chosen = sorted(catalog.datasets)
     elif slugs:
@@ -151,10 +156,8 @@ def _print_summary(results) -> None:
 @app.command()
 def demo() -> None:
     """Copia los envíos de demostración (demo/) a las bandejas de entrada de cada organismo."""
-    from datos_cali.catalog import load_catalog
-
     where = paths()
-    catalog = load_catalog(where.catalog)
+    catalog = project_catalog()
     copied = 0
     for dataset in catalog.datasets.values():
         if not dataset.demo or dataset.source.kind != "inbox":
@@ -175,11 +178,10 @@ def deployments(
     ),
 ) -> None:
     """Regenera prefect.yaml desde el catálogo: un despliegue por conjunto y los barridos."""
-    from datos_cali.catalog import load_catalog
     from datos_cali.deployments import render
 
     where = paths()
-    wanted = render(load_catalog(where.catalog))
+    wanted = render(project_catalog())
     target = where.root / "prefect.yaml"
     current = target.read_text(encoding="utf-8") if target.exists() else ""
     if check:

@@ -10,7 +10,7 @@ import sys
 import typer
 
 from datos_cali.cli.app import usage_app
-from datos_cali.cli.common import EXIT_BLOCKED, EXIT_OK, die, out
+from datos_cali.cli.common import EXIT_BLOCKED, EXIT_OK, die, out, project_catalog
 from datos_cali.settings import paths
 
 BOTH_FORMATS = "Use --json o --csv, no ambos."
@@ -41,7 +41,6 @@ def collect_command() -> None:
     """
     from rich.table import Table
 
-    from datos_cali.catalog import load_catalog
     from datos_cali.ledger import open_ledger
     from datos_cali.portals.session import PortalSession
     from datos_cali.usage import CollectionFailed, collect
@@ -51,9 +50,7 @@ def collect_command() -> None:
     failures = []
     with PortalSession(where.state) as session, open_ledger() as ledger:
         try:
-            snapshots = collect(
-                session, ledger, load_catalog(where.catalog), dt.datetime.now(dt.UTC)
-            )
+            snapshots = collect(session, ledger, project_catalog(), dt.datetime.now(dt.UTC))
         except CollectionFailed as exc:
             snapshots, failures = exc.snapshots, exc.failures
     if snapshots:
@@ -87,14 +84,13 @@ def report_command(
     ),
 ) -> None:
     """Visitas y descargas por conjunto, organismo, portal, mes y año, y los más consultados."""
-    from datos_cali.catalog import load_catalog
     from datos_cali.ledger import open_ledger
     from datos_cali.usage import usage_report
 
     if as_json and as_csv:
         die(BOTH_FORMATS)
     with open_ledger() as ledger:
-        report = usage_report(ledger, load_catalog(paths().catalog), year)
+        report = usage_report(ledger, project_catalog(), year)
     if as_json:
         print(json.dumps(report.to_dict(), ensure_ascii=False))
     elif as_csv:

@@ -64,8 +64,8 @@ def first_publications(history: Iterable[Publication]) -> dict[str, dt.datetime]
 
 
 def last_successes(history: Iterable[Publication]) -> dict[str, dt.datetime]:
-    """When each dataset was last confirmed on a portal — the rule of
-    `datos_cali.schedule.last_successes`, over a history that may be cut at a past moment."""
+    """When each dataset was last confirmed on a portal, over a history that may be cut at a
+    past moment; `datos_cali.schedule.last_successes` applies it to the whole ledger."""
     found: dict[str, dt.datetime] = {}
     for item in history:
         if item.dataset not in found or item.at > found[item.dataset]:

@@ -29,6 +29,7 @@ from datos_cali.compliance.history import (
     Publication,
     first_publications,
     last_successes,
+    load_history,
     until,
 )
 from datos_cali.schedule import TIMEZONE, is_due
@@ -277,8 +278,6 @@ def compliance_from_ledger(
     ledger, catalog: Catalog, year: int | None = None, now: dt.datetime | None = None
 ) -> ComplianceReport:
     """The report of `year` (default: `default_year`) from the ledger (a Ledger or its engine)."""
-    from datos_cali.compliance.history import load_history
-
     moment = now or dt.datetime.now(dt.UTC)
     chosen = year if year is not None else default_year(catalog, moment)
     return compliance_report(catalog, load_history(ledger), chosen, moment)

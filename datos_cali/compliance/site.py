@@ -7,9 +7,6 @@ package is imported only here.
 
 from __future__ import annotations
 
-import csv
-import io
-
 from datos_cali.compliance.figures import compliance_figures
 from datos_cali.compliance.history import load_history
 from datos_cali.compliance.report import (
@@ -20,7 +17,7 @@ from datos_cali.compliance.report import (
     default_year,
     plan_years,
 )
-from datos_cali.reportsite import Series, SiteContext, SitePage, bar_chart
+from datos_cali.reportsite import Series, SiteContext, SitePage, bar_chart, csv_file
 from datos_cali.usage.spanish import percent
 
 INDEX = "cumplimiento/index.html"
@@ -29,6 +26,7 @@ NAV = "Cumplimiento"
 CSV_FILE = "cumplimiento/cumplimiento.csv"
 
 BODY = """
+{% from "macros.html" import scroll_table %}
 <p>Cifras {% if closed %}al cierre del año ({{ report.cut_day.isoformat() }}){% else %}al
 {{ report.cut_day.isoformat() }}{% endif %}, según el registro de ejecuciones.
 {% if total.committed %}Indicador del plan anticorrupción (meta 100 %):
@@ -42,9 +40,7 @@ Conjuntos nuevos en el año: {{ total.new|length|numero }}; actualizados:
 {% if other_years %}<p>Otros años: {% for label, link in other_years %}<a href="{{ link }}">{{ label }}</a>{{ " · " if not loop.last }}{% endfor %}</p>{% endif %}
 <h2>Por organismo</h2>
 {{ chart }}
-<div class="tabla-desplazable" role="region" aria-labelledby="tabla-organismos" tabindex="0">
-<table>
-  <caption id="tabla-organismos">Plan de apertura, actualización y conjuntos nuevos por organismo en {{ report.year }}</caption>
+{% call scroll_table("tabla-organismos", "Plan de apertura, actualización y conjuntos nuevos por organismo en " ~ report.year) %}
   <thead><tr><th scope="col">Organismo</th><th scope="col" class="numero">Comprometidos</th>
   <th scope="col" class="numero">Publicados</th><th scope="col" class="numero">Publicados (%)</th>
   <th scope="col" class="numero">A tiempo</th><th scope="col" class="numero">A tiempo (%)</th>
@@ -59,13 +55,10 @@ Conjuntos nuevos en el año: {{ total.new|length|numero }}; actualizados:
     <td class="numero">{{ o.entry.new|length|numero }}</td><td class="numero">{{ o.entry.updated|length|numero }}</td></tr>
 {% endfor %}
   </tbody>
-</table>
-</div>
+{% endcall %}
 <h2>Compromisos no cumplidos a tiempo</h2>
 {% if missed %}
-<div class="tabla-desplazable" role="region" aria-labelledby="tabla-compromisos" tabindex="0">
-<table>
-  <caption id="tabla-compromisos">Conjuntos del plan {{ report.year }} que no se publicaron en su fecha meta</caption>
+{% call scroll_table("tabla-compromisos", "Conjuntos del plan " ~ report.year ~ " que no se publicaron en su fecha meta") %}
   <thead><tr><th scope="col">Conjunto de datos</th><th scope="col">Organismo</th><th scope="col">Fecha meta</th>
   <th scope="col">Primera publicación</th><th scope="col">Estado</th></tr></thead>
   <tbody>
@@ -74,16 +67,13 @@ Conjuntos nuevos en el año: {{ total.new|length|numero }}; actualizados:
     <td>{{ c.first_published.isoformat() if c.first_published else "—" }}</td><td>{{ status[c.status] }}</td></tr>
 {% endfor %}
   </tbody>
-</table>
-</div>
+{% endcall %}
 {% else %}
 <p>Todos los compromisos con fecha vencida se publicaron a tiempo.</p>
 {% endif %}
 <h2>Conjuntos desactualizados</h2>
 {% if total.stale %}
-<div class="tabla-desplazable" role="region" aria-labelledby="tabla-desactualizados" tabindex="0">
-<table>
-  <caption id="tabla-desactualizados">Conjuntos cuya frecuencia declarada pedía una actualización</caption>
+{% call scroll_table("tabla-desactualizados", "Conjuntos cuya frecuencia declarada pedía una actualización") %}
   <thead><tr><th scope="col">Conjunto de datos</th><th scope="col">Frecuencia</th>
   <th scope="col">Última actualización</th><th scope="col" class="numero">Días de atraso</th></tr></thead>
   <tbody>
@@ -92,8 +82,7 @@ Conjuntos nuevos en el año: {{ total.new|length|numero }}; actualizados:
     <td class="numero">{{ s.days_late|numero }}</td></tr>
 {% endfor %}
   </tbody>
-</table>
-</div>
+{% endcall %}
 {% else %}
 <p>Ningún conjunto publicado está desactualizado según su frecuencia.</p>
 {% endif %}
@@ -113,18 +102,17 @@ def pages(context: SiteContext) -> list[SitePage]:
     years = sorted(set(plan_years(context.catalog)) | {chosen})
     paths = {year: INDEX if year == chosen else f"cumplimiento/{year}.html" for year in years}
     rows = compliance_figures(context.catalog, history, context.now)
-    found = []
-    for year in years:
-        report = compliance_report(context.catalog, history, year, context.now)
-        found.append(_page(context, report, paths, with_csv=bool(rows)))
-    if rows:
-        found[years.index(chosen)] = _with_file(found[years.index(chosen)], _csv(rows))
-    return found
+    data = csv_file(rows) if rows else None
+    return [
+        _page(context, compliance_report(context.catalog, history, year, context.now), paths, data)
+        for year in years
+    ]
 
 
 def _page(
-    context: SiteContext, report: ComplianceReport, paths: dict[int, str], *, with_csv: bool
+    context: SiteContext, report: ComplianceReport, paths: dict[int, str], data: bytes | None
 ) -> SitePage:
+    """One year's page; every one links the CSV of all years, which the index page carries."""
     path = paths[report.year]
     total = report.overall
     names = {o.slug: o.name for o in report.organismos}
@@ -148,7 +136,7 @@ def _page(
         status=STATUS_ES,
         pct=percent,
         chart=_chart(report).html(),
-        csv=context.href(path, CSV_FILE) if with_csv else None,
+        csv=context.href(path, CSV_FILE) if data else None,
         other_years=[
             (str(year), context.href(path, other))
             for year, other in sorted(paths.items())
@@ -160,6 +148,7 @@ def _page(
         TITLE.format(year=report.year),
         str(body),
         nav_label=NAV if path == INDEX else None,
+        files={CSV_FILE: data} if data and path == INDEX else {},
     )
 
 
@@ -179,15 +168,3 @@ def _chart(report: ComplianceReport):
         y_max=100,
         ident=f"cumplimiento-{report.year}",
     )
-
-
-def _with_file(page: SitePage, data: bytes) -> SitePage:
-    return SitePage(page.path, page.title, page.body_html, page.nav_label, {CSV_FILE: data})
-
-
-def _csv(rows: list[dict]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8-sig")  # the BOM lets Excel read the accents

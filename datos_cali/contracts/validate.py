@@ -17,7 +17,7 @@ import pyarrow as pa
 
 from datos_cali import messages
 from datos_cali.contracts.checks import SPANISH_NAMES
-from datos_cali.contracts.coerce import Masker, TypedTable, example, to_series
+from datos_cali.contracts.coerce import Masker, TypedTable, cell_text, example, to_series
 from datos_cali.contracts.schema import Contract
 from datos_cali.findings import Finding, Kind, first_rows
 
@@ -291,8 +291,7 @@ def _column_finding(
 def _value_of(typed: TypedTable, column: str, position: int) -> object:
     view = typed.view(column)
     if view is not None:  # the column may not be built: read the cell from its distinct values
-        index = int(view.row_indices()[position])
-        return view.values[index].as_py() if index < len(view.values) else None
+        return cell_text(view, int(position))
     return typed.columns[column].iloc[int(position)]
 
 

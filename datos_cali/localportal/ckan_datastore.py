@@ -500,12 +500,6 @@ def search(conn: sqlite3.Connection, table: Table, params: dict[str, Any]) -> di
     return result
 
 
-def count(conn: sqlite3.Connection, resource_id: str) -> int:
-    return conn.execute(
-        "SELECT count(*) FROM ckan_records WHERE resource_id = ?", (resource_id,)
-    ).fetchone()[0]
-
-
 def iterate(store, table: Table, batch: int = 5000) -> Iterator[dict[str, Any]]:
     """Every row in `_id` order, read in short batches (a download of a big table streams)."""
     last = 0

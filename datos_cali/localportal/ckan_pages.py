@@ -11,8 +11,6 @@ Private datasets answer 403 unless the request carries the CKAN API token.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from html import escape
 from typing import TYPE_CHECKING, Any
@@ -21,19 +19,25 @@ from datos_cali.localportal import ckan_datastore as ds
 from datos_cali.localportal import ckan_store as cs
 from datos_cali.localportal import ckan_values as cv
 from datos_cali.localportal.ckan_api import token_valid
-from datos_cali.localportal.pages import _document, html_error
-from datos_cali.localportal.routing import CSV_TYPE, HTML_TYPE, HttpError, Request, Response, Route
+from datos_cali.localportal.pages import PAGE_SIZE, document, html_error, page_number, paged_table
+from datos_cali.localportal.routing import (
+    CSV_TYPE,
+    HTML_TYPE,
+    HttpError,
+    Request,
+    Response,
+    Route,
+    csv_stream,
+)
 
 if TYPE_CHECKING:
     from datos_cali.localportal.portal import LocalPortal
 
-PAGE_SIZE = 50
 NOT_FOUND_TEXT = "No existe un conjunto de datos con el nombre o identificador «{id}»."
 PRIVATE_TEXT = "El conjunto de datos «{id}» todavía no es público."
 NO_FILE_TEXT = "El conjunto de datos «{id}» no tiene un recurso descargable «{resource}»."
 NO_ROWS = "Este recurso no tiene filas."
 NO_TABLE = "Este conjunto de datos todavía no tiene una tabla de datos."
-_BATCH = 1000
 
 
 class CkanPages:
@@ -62,7 +66,7 @@ class CkanPages:
             record = self._visible(request, cs.package(conn, wanted), wanted)
             request.note.dataset_id = record.name
             cs.track(conn, cs.PACKAGE, record.id, now)
-        page = _page_number(request.arg("page"))
+        page = page_number(request.arg("page"))
         with self.portal.store.read() as conn:
             shown = cs.render_package(conn, record, "", now=now, include_tracking=True)
             table = _first_table(conn, shown["resources"])
@@ -72,7 +76,7 @@ class CkanPages:
                 preview = (table, ds.search(conn, table, params))
         body = _header(shown) + _extras(shown) + _resources(shown) + _preview(preview, page)
         title = f"{shown['title']} — datos.cali.gov.co (portal local)"
-        return Response(200, _document(title, body), HTML_TYPE)
+        return Response(200, document(title, body), HTML_TYPE)
 
     # --- downloads ------------------------------------------------------------------------
     def download(self, request: Request) -> Response:
@@ -91,14 +95,8 @@ class CkanPages:
 
     def _csv(self, table: ds.Table) -> Iterator[bytes]:
         names = [f["id"] for f in table.fields]
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(names)
-        for count, row in enumerate(ds.iterate(self.portal.store, table), 1):
-            writer.writerow([cv.csv_cell(row.get(name)) for name in names])
-            if count % _BATCH == 0:
-                yield _drain(buffer)
-        yield _drain(buffer)
+        rows = ds.iterate(self.portal.store, table)
+        return csv_stream(names, ([cv.csv_cell(row.get(name)) for name in names] for row in rows))
 
 
 # --- HTML pieces ------------------------------------------------------------------------------
@@ -178,34 +176,5 @@ def _preview(preview: tuple[ds.Table, dict[str, Any]] | None, page: int) -> str:
         "<tr>" + "".join(f"<td>{escape(cv.csv_cell(r.get(n)))}</td>" for n in names) + "</tr>"
         for r in found["records"]
     )
-    first = (page - 1) * PAGE_SIZE + 1
-    last = first + len(found["records"]) - 1
-    caption = (
-        f"Filas {first} a {last} de {total}"
-        if found["records"]
-        else f"Página vacía ({total} filas)"
-    )
-    pages = max(1, -(-total // PAGE_SIZE))
-    links = []
-    if page > 1:
-        links.append(f'<li><a href="?page={page - 1}" rel="prev">Anterior</a></li>')
-    links.append(f'<li aria-current="page">Página {page} de {pages}</li>')
-    if page < pages:
-        links.append(f'<li><a href="?page={page + 1}" rel="next">Siguiente</a></li>')
-    return (
-        "<h2>Vista previa de los datos</h2>"
-        f"<table><caption>{caption}</caption><thead><tr>{head}</tr></thead>"
-        f"<tbody>{body}</tbody></table>"
-        f'<nav aria-label="Paginación"><ul>{"".join(links)}</ul></nav>'
-    )
-
-
-def _drain(buffer: io.StringIO) -> bytes:
-    text = buffer.getvalue()
-    buffer.seek(0)
-    buffer.truncate()
-    return text.encode("utf-8")
-
-
-def _page_number(raw: str | None) -> int:
-    return int(raw) if raw and raw.isdigit() and int(raw) > 0 else 1
+    shown = len(found["records"])
+    return "<h2>Vista previa de los datos</h2>" + paged_table(head, body, shown, page, total)

@@ -28,6 +28,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from datos_cali.localportal import ckan_datastore
+from datos_cali.localportal import ckan_values as cv
 from datos_cali.localportal.ckan_errors import invalid, not_found
 
 SCHEMA = """
@@ -136,17 +137,14 @@ _RESOURCE_SERVER_KEYS = frozenset(
         "url_type",
     }
 )
-_TRUE = {"true", "t", "yes", "y", "on", "1"}
-_FALSE = {"false", "f", "no", "n", "off", "0"}
 
 
 def boolean(value: Any, field: str) -> bool:
     """CKAN's boolean_validator: a JSON boolean, or one of its words."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
-        return value.strip().lower() in _TRUE
-    raise invalid(**{field: [NOT_A_BOOLEAN]})
+    try:
+        return cv.boolean(value)
+    except cv.BadValue:
+        raise invalid(**{field: [NOT_A_BOOLEAN]}) from None
 
 
 def _iso(epoch: float) -> str:

@@ -78,7 +78,7 @@ def normalize(kind: str, value: Any) -> Any:
     if kind == DATE:
         return _date(value)
     if kind == BOOL:
-        return _bool(value)
+        return boolean(value)
     return value
 
 
@@ -142,7 +142,8 @@ def _date(value: Any) -> str:
         raise _bad(DATE, value) from None
 
 
-def _bool(value: Any) -> bool:
+def boolean(value: Any) -> bool:
+    """PostgreSQL's (and CKAN's boolean_validator's) words for true and false."""
     if isinstance(value, bool):
         return value
     if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:

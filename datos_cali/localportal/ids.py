@@ -12,16 +12,11 @@ import string
 
 ALPHABET = "23456789abcdefghijkmnpqrstuvwxyz"  # 32 symbols, no look-alikes (as Socrata's)
 _ROW_ID = re.compile(r"^row-([a-z2-9]{4})~([a-z2-9]{4})~([a-z2-9]{4})$")
-_FOUR_BY_FOUR = re.compile(r"^[a-z0-9]{4}-[a-z0-9]{4}$")
 
 
 def view_id() -> str:
     pick = "".join(secrets.choice(ALPHABET) for _ in range(8))
     return f"{pick[:4]}-{pick[4:]}"
-
-
-def is_view_id(text: str) -> bool:
-    return bool(_FOUR_BY_FOUR.match(text))
 
 
 def numeric_id() -> int:

@@ -37,7 +37,7 @@ nav ul{list-style:none;display:flex;gap:1rem;padding:0}
 """
 
 
-def _document(title: str, body: str) -> bytes:
+def document(title: str, body: str) -> bytes:
     return (
         "<!doctype html>\n"
         '<html lang="es"><head><meta charset="utf-8">'
@@ -52,7 +52,7 @@ def html_error(error: HttpError) -> Response:
     """Errors on pages are pages too."""
     text = ERROR_TEXT.format(status=error.status, message=error.message)
     body = f"<h1>Página no disponible</h1><p>{escape(text)}</p>"
-    return Response(error.status, _document(SITE_TITLE, body), HTML_TYPE, dict(error.headers))
+    return Response(error.status, document(SITE_TITLE, body), HTML_TYPE, dict(error.headers))
 
 
 def _moment(epoch: float) -> str:
@@ -104,7 +104,7 @@ class Pages:
         )
         body = f"<h1>{escape(SITE_TITLE)}</h1>"
         body += f"<ul>{items}</ul>" if items else f"<p>{NO_DATASETS}</p>"
-        return Response(200, _document(SITE_TITLE, body), HTML_TYPE)
+        return Response(200, document(SITE_TITLE, body), HTML_TYPE)
 
     def dataset(self, request: Request) -> Response:
         view_id = request.params["id"]
@@ -116,15 +116,14 @@ class Pages:
                 raise HttpError(404, "not_found", NOT_FOUND_TEXT.format(id=view_id))
             if not record.is_public and not logged_in:
                 raise HttpError(403, "permission_denied", PRIVATE_TEXT.format(id=view_id))
-            views.record_usage(conn, view_id, views.VIEW, self.portal.epoch())
-            record = views.get(conn, view_id) or record
-        page = _page_number(request.arg("page"))
+            views.record_usage(conn, record, views.VIEW, self.portal.epoch())
+        page = page_number(request.arg("page"))
         with self.portal.store.read() as conn:
             total = rows.count(conn, view_id)
             pairs = [("$limit", str(PAGE_SIZE)), ("$offset", str((page - 1) * PAGE_SIZE))]
             found = rows.select(conn, view_id, soql.compile_query(pairs, record.columns))
         body = self._header(record, total) + self._table(record, found, page, total)
-        return Response(200, _document(f"{record.name} — {SITE_TITLE}", body), HTML_TYPE)
+        return Response(200, document(f"{record.name} — {SITE_TITLE}", body), HTML_TYPE)
 
     def _header(self, record: views.ViewRecord, total: int) -> str:
         base = f"/api/views/{record.id}/rows"
@@ -150,8 +149,6 @@ class Pages:
         if total == 0:
             return f"<p>{NO_ROWS}</p>"
         columns = list(record.columns.values())
-        first = (page - 1) * PAGE_SIZE + 1
-        last = first + len(found) - 1
         head = "".join(
             f'<th scope="col" title="{escape(c.field_name)}">{escape(c.name or c.field_name)}</th>'
             for c in columns
@@ -163,20 +160,29 @@ class Pages:
                 f"<td>{_cell(c.type_name, values.get(c.field_name))}</td>" for c in columns
             )
             body_rows.append(f"<tr>{cells}</tr>")
-        pages = max(1, -(-total // PAGE_SIZE))
-        links = []
-        if page > 1:
-            links.append(f'<li><a href="?page={page - 1}" rel="prev">Anterior</a></li>')
-        links.append(f'<li aria-current="page">Página {page} de {pages}</li>')
-        if page < pages:
-            links.append(f'<li><a href="?page={page + 1}" rel="next">Siguiente</a></li>')
-        caption = f"Filas {first} a {last} de {total}" if found else f"Página vacía ({total} filas)"
-        return (
-            f"<table><caption>{caption}</caption><thead><tr>{head}</tr></thead>"
-            f"<tbody>{''.join(body_rows)}</tbody></table>"
-            f'<nav aria-label="Paginación"><ul>{"".join(links)}</ul></nav>'
-        )
+        return paged_table(head, "".join(body_rows), len(found), page, total)
 
 
-def _page_number(raw: str | None) -> int:
+def page_number(raw: str | None) -> int:
+    """The `page` query argument: a whole number from 1, else the first page."""
     return int(raw) if raw and raw.isdigit() and int(raw) > 0 else 1
+
+
+def paged_table(head: str, body: str, shown: int, page: int, total: int) -> str:
+    """One page of a table of `total` rows (`shown` of them in `body`), captioned, with the
+    labelled links to the pages before and after."""
+    first = (page - 1) * PAGE_SIZE + 1
+    last = first + shown - 1
+    caption = f"Filas {first} a {last} de {total}" if shown else f"Página vacía ({total} filas)"
+    pages = max(1, -(-total // PAGE_SIZE))
+    links = []
+    if page > 1:
+        links.append(f'<li><a href="?page={page - 1}" rel="prev">Anterior</a></li>')
+    links.append(f'<li aria-current="page">Página {page} de {pages}</li>')
+    if page < pages:
+        links.append(f'<li><a href="?page={page + 1}" rel="next">Siguiente</a></li>')
+    return (
+        f"<table><caption>{caption}</caption><thead><tr>{head}</tr></thead>"
+        f"<tbody>{body}</tbody></table>"
+        f'<nav aria-label="Paginación"><ul>{"".join(links)}</ul></nav>'
+    )

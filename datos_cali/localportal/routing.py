@@ -10,6 +10,8 @@ by default; CKAN's envelope for CKAN routes).
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -63,6 +65,25 @@ class Response:
 def json_response(payload: Any, status: int = 200, headers: dict[str, str] | None = None):
     body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
     return Response(status, body, JSON_TYPE, dict(headers or {}))
+
+
+def csv_stream(header: list[str], rows: Iterable[list[str]], batch: int = 1000) -> Iterator[bytes]:
+    """A CSV body sent `batch` rows at a time, so an export of a million rows streams."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    for count, row in enumerate(rows, 1):
+        writer.writerow(row)
+        if count % batch == 0:
+            yield _drain(buffer)
+    yield _drain(buffer)
+
+
+def _drain(buffer: io.StringIO) -> bytes:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text.encode("utf-8")
 
 
 def socrata_error(error: HttpError) -> Response:

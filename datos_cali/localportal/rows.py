@@ -239,36 +239,37 @@ def _dump(data: dict[str, Any], ordered: list[str]) -> str:
     )
 
 
-def delete_one(conn, view_id: str, row_identifier: str | None, columns, text: str) -> bool:
-    """Delete the row named by its row identifier value or its `:id`; False if there is none."""
+def _named_row(row_identifier: str | None, columns, text: str) -> tuple[str, Any] | None:
+    """The condition on `rows` for a row named by its `:id` or its row identifier value
+    (None when the text can name no row)."""
     sid = ids.parse_row_id(text)
     if sid is not None:
-        cursor = conn.execute("DELETE FROM rows WHERE view_id = ? AND sid = ?", (view_id, sid))
-        return cursor.rowcount > 0
+        return "sid = ?", sid
     if not row_identifier:
-        return False
+        return None
     try:
         kind = columns[row_identifier].type_name
-        key = v.key_text(kind, v.normalize(kind, text))
+        return "row_key = ?", v.key_text(kind, v.normalize(kind, text))
     except v.BadValue:
+        return None
+
+
+def delete_one(conn, view_id: str, row_identifier: str | None, columns, text: str) -> bool:
+    """Delete the row named by its row identifier value or its `:id`; False if there is none."""
+    named = _named_row(row_identifier, columns, text)
+    if named is None:
         return False
-    cursor = conn.execute("DELETE FROM rows WHERE view_id = ? AND row_key = ?", (view_id, key))
+    sql, param = named
+    cursor = conn.execute(f"DELETE FROM rows WHERE view_id = ? AND {sql}", (view_id, param))
     return cursor.rowcount > 0
 
 
 def find_one(conn, view_id: str, row_identifier: str | None, columns, text: str):
     """The stored row (sid, data, created, updated) named by row identifier value or `:id`."""
-    sid = ids.parse_row_id(text)
-    if sid is not None:
-        sql, param = "sid = ?", sid
-    elif row_identifier:
-        try:
-            kind = columns[row_identifier].type_name
-            sql, param = "row_key = ?", v.key_text(kind, v.normalize(kind, text))
-        except v.BadValue:
-            return None
-    else:
+    named = _named_row(row_identifier, columns, text)
+    if named is None:
         return None
+    sql, param = named
     return conn.execute(
         f"SELECT sid, data, created_at, updated_at FROM rows WHERE view_id = ? AND {sql}",
         (view_id, param),

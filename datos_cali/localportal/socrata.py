@@ -35,6 +35,7 @@ from datos_cali.localportal.routing import (
     Request,
     Response,
     Route,
+    csv_stream,
     json_response,
 )
 
@@ -248,26 +249,23 @@ class SocrataApi:
 
     # --- exports (count downloads) --------------------------------------------------------
     def export(self, request: Request) -> Response:
-        with self.store.read() as conn:
-            record = self._readable(conn, request)
         with self.store.write() as conn:
-            views.record_usage(conn, record.id, views.DOWNLOAD, self.portal.epoch())
-            record = views.get(conn, record.id) or record
+            record = self._readable(conn, request)
+            views.record_usage(conn, record, views.DOWNLOAD, self.portal.epoch())
         if request.params["fmt"] == "csv":
             return Response(200, self._export_csv(record), CSV_TYPE)
         return Response(200, self._export_json(record), JSON_TYPE)
 
     def _export_csv(self, record: views.ViewRecord) -> Iterator[bytes]:
         columns = list(record.columns.values())
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow([c.name or c.field_name for c in columns])
-        for count, (_sid, data, _c, _u) in enumerate(rows.iterate(self.store, record.id), 1):
-            values = json.loads(data)
-            writer.writerow([v.csv_cell(c.type_name, values.get(c.field_name)) for c in columns])
-            if count % _EXPORT_BATCH == 0:
-                yield _drain(buffer)
-        yield _drain(buffer)
+
+        def cells() -> Iterator[list[str]]:
+            for _sid, data, _c, _u in rows.iterate(self.store, record.id):
+                values = json.loads(data)
+                yield [v.csv_cell(c.type_name, values.get(c.field_name)) for c in columns]
+
+        header = [c.name or c.field_name for c in columns]
+        return csv_stream(header, cells(), _EXPORT_BATCH)
 
     def _export_json(self, record: views.ViewRecord) -> Iterator[bytes]:
         """Socrata's `rows.json`: `{"meta": {"view": …}, "data": [[system…, values…], …]}`."""
@@ -298,13 +296,6 @@ class SocrataApi:
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def _drain(buffer: io.StringIO) -> bytes:
-    text = buffer.getvalue()
-    buffer.seek(0)
-    buffer.truncate()
-    return text.encode("utf-8")
 
 
 def _table(request: Request, typed: list[tuple[str, str]], records: list[dict]) -> Response:

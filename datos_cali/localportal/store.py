@@ -141,11 +141,6 @@ class Store:
                 raise
             conn.execute("COMMIT")
 
-    def get_meta(self, key: str) -> str | None:
-        with self.read() as conn:
-            row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else None
-
     def set_meta_default(self, key: str, value: str) -> str:
         """Store `value` unless the key exists; return what is stored (stable across restarts)."""
         with self.write() as conn:

@@ -141,6 +141,14 @@ def _save(conn: sqlite3.Connection, record: ViewRecord) -> None:
     )
 
 
+def _new_view_id(conn: sqlite3.Connection) -> str:
+    """A 4x4 id no view has yet."""
+    view_id = ids.view_id()
+    while get(conn, view_id) is not None:
+        view_id = ids.view_id()
+    return view_id
+
+
 def bad_request(message: str, **data: Any) -> HttpError:
     return HttpError(400, "invalid_request", message, data)
 
@@ -220,11 +228,8 @@ def create(conn: sqlite3.Connection, body: Any, now: float) -> ViewRecord:
     stored["columns"] = _complete_columns(body.get("columns"))
     stored.setdefault("description", "")
     row_identifier = _resolve_row_identifier(stored.get("metadata"), stored["columns"])
-    view_id = ids.view_id()
-    while get(conn, view_id) is not None:
-        view_id = ids.view_id()
     record = ViewRecord(
-        id=view_id,
+        id=_new_view_id(conn),
         body=stored,
         is_public=False,
         stage=UNPUBLISHED,
@@ -328,11 +333,8 @@ def copy(conn: sqlite3.Connection, record: ViewRecord, now: float) -> ViewRecord
             _save(conn, existing)
         return existing
     body = json.loads(json.dumps(record.body))
-    new_id = ids.view_id()
-    while get(conn, new_id) is not None:
-        new_id = ids.view_id()
     working = ViewRecord(
-        id=new_id,
+        id=_new_view_id(conn),
         body=body,
         is_public=False,
         stage=UNPUBLISHED,
@@ -350,7 +352,7 @@ def copy(conn: sqlite3.Connection, record: ViewRecord, now: float) -> ViewRecord
     conn.execute(
         "INSERT INTO rows (view_id, row_key, data, created_at, updated_at) "
         "SELECT ?, row_key, data, created_at, updated_at FROM rows WHERE view_id = ? ORDER BY sid",
-        (new_id, record.id),
+        (working.id, record.id),
     )
     return None
 
@@ -372,13 +374,15 @@ def touch_rows(conn: sqlite3.Connection, view_id: str, now: float) -> None:
 # --- usage ------------------------------------------------------------------------------------
 
 
-def record_usage(conn: sqlite3.Connection, view_id: str, kind: str, now: float) -> None:
-    """One page view or one download: a timestamped event plus the cumulative counter."""
+def record_usage(conn: sqlite3.Connection, record: ViewRecord, kind: str, now: float) -> None:
+    """One page view or one download: a timestamped event plus the cumulative counter (in the
+    table and in `record`, so the caller shows the count it just made)."""
     counter = "view_count" if kind == VIEW else "download_count"
     conn.execute(
-        "INSERT INTO usage_events (view_id, kind, at) VALUES (?, ?, ?)", (view_id, kind, now)
+        "INSERT INTO usage_events (view_id, kind, at) VALUES (?, ?, ?)", (record.id, kind, now)
     )
-    conn.execute(f"UPDATE views SET {counter} = {counter} + 1 WHERE id = ?", (view_id,))
+    conn.execute(f"UPDATE views SET {counter} = {counter} + 1 WHERE id = ?", (record.id,))
+    setattr(record, counter, getattr(record, counter) + 1)
 
 
 def recent_usage(conn: sqlite3.Connection, view_id: str, kind: str, now: float) -> tuple[int, int]:

@@ -61,7 +61,7 @@ from ckanapi.errors import (
 from datos_cali.portals import http
 from datos_cali.portals.base import DatasetSpec, Portal, PortalError, Traffic, Usage, WriteResult
 from datos_cali.portals.credentials import CkanCredentials
-from datos_cali.portals.records import FLOATING_TIMESTAMP
+from datos_cali.portals.records import FLOATING_TIMESTAMP, number
 
 TARGET = "datos.cali.gov.co"
 ACTION_PATH = "api/3/action/"
@@ -359,7 +359,7 @@ class CkanPortal(Portal):
             if value is None:
                 out[column.field] = None
             elif column.type in ("number", "money"):
-                out[column.field] = _number(value)
+                out[column.field] = number(value)
             elif column.type == "calendar_date":
                 moment = dt.datetime.fromisoformat(str(value))
                 out[column.field] = moment.strftime(FLOATING_TIMESTAMP)
@@ -608,17 +608,10 @@ def _downloads(resource: dict) -> int:
     return int(tracked) + int(resource.get(PREVIOUS_DOWNLOADS) or 0)
 
 
-def _number(value: Any) -> int | float:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return value
-    text = str(value)
-    return float(text) if any(c in text for c in ".eE") else int(text)
-
-
 def _typed_keys(spec: DatasetSpec, keys: Sequence[str]) -> list:
     """Key texts as the key column's type expects them in `filters`."""
     if spec.column(spec.row_identifier).type in ("number", "money"):
-        return [_number(key) for key in keys]
+        return [number(key) for key in keys]
     return list(keys)
 
 

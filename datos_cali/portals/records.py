@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -82,6 +83,14 @@ def chunks(
         size += row_size
     if start < len(rows):
         yield rows[start:]
+
+
+def number(value: Any) -> int | float:
+    """A number as a portal returns it (a JSON number, or text such as "12", "1.5", "1e-07")."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    text = str(value)
+    return float(text) if any(c in text for c in ".eE") else int(text)
 
 
 def same_value(expected, actual) -> bool:

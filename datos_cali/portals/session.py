@@ -18,6 +18,23 @@ from datos_cali.portals.credentials import CkanCredentials, SocrataCredentials
 LOCAL_KEY = "local"
 
 
+def local_socrata(local) -> SocrataCredentials:
+    """What the Socrata adapter needs to reach a running `LocalPortal` (plain HTTP)."""
+    creds = local.credentials
+    return SocrataCredentials(
+        domain=local.domain,
+        scheme="http",
+        app_token=SecretStr(creds.app_token),
+        key_id=SecretStr(creds.key_id),
+        key_secret=SecretStr(creds.key_secret),
+    )
+
+
+def local_ckan(local) -> CkanCredentials:
+    """What the CKAN adapter needs to reach a running `LocalPortal`."""
+    return CkanCredentials(url=local.url, api_token=SecretStr(local.credentials.ckan_token))
+
+
 class PortalSession:
     def __init__(
         self,
@@ -71,25 +88,12 @@ class PortalSession:
 
             if self.socrata is not None:
                 return SocrataPortal(self.socrata)
-            creds = self.local.credentials
-            local = SocrataCredentials(
-                domain=self.local.domain,
-                scheme="http",
-                app_token=SecretStr(creds.app_token),
-                key_id=SecretStr(creds.key_id),
-                key_secret=SecretStr(creds.key_secret),
-            )
-            return SocrataPortal(local, key=f"socrata@{LOCAL_KEY}")
+            return SocrataPortal(local_socrata(self.local), key=f"socrata@{LOCAL_KEY}")
         from datos_cali.portals.ckan import CkanPortal
 
         if self.ckan is not None:
             return CkanPortal(self.ckan)
-        return CkanPortal(
-            CkanCredentials(
-                url=self.local.url, api_token=SecretStr(self.local.credentials.ckan_token)
-            ),
-            key=f"ckan@{LOCAL_KEY}",
-        )
+        return CkanPortal(local_ckan(self.local), key=f"ckan@{LOCAL_KEY}")
 
     def close(self) -> None:
         for portal in self._portals.values():

@@ -25,6 +25,7 @@ from datos_cali.portals.base import (
     WriteResult,
 )
 from datos_cali.portals.credentials import SocrataCredentials
+from datos_cali.portals.records import number
 
 TARGET = "datos.gov.co"
 PAGE = 50_000
@@ -211,8 +212,7 @@ class SocrataPortal(Portal):
             if value is None:
                 out[column.field] = None
             elif column.type in ("number", "money"):
-                text = str(value)
-                out[column.field] = float(text) if any(c in text for c in ".eE") else int(text)
+                out[column.field] = number(value)
             elif column.type == "point":
                 lon, lat = value["coordinates"]
                 out[column.field] = (float(lon), float(lat))

@@ -16,7 +16,7 @@ import pandas as pd
 import pyarrow as pa
 
 from datos_cali.catalog.models import Dataset, Organismo
-from datos_cali.contracts.coerce import TypedColumns, TypedTable
+from datos_cali.contracts.coerce import Masker, TypedColumns, TypedTable
 from datos_cali.contracts.schema import Contract
 from datos_cali.findings import Finding, Severity
 from datos_cali.quality.model import Criterion, Evidence, Score, clamp
@@ -25,8 +25,6 @@ from datos_cali.reading.table import Distinct, RawTable
 
 if TYPE_CHECKING:
     from datos_cali.quality.personal_data import PersonalData
-
-Masker = Callable[[str, object], str]
 
 
 @dataclass

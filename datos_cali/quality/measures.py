@@ -193,3 +193,11 @@ def value_counts(view: Distinct) -> pd.Series:
     used = counts > 0
     index = pd.Index(view.values.filter(pa.array(used)).to_pylist())
     return pd.Series(counts[used], index=index, name="count").sort_values(ascending=False)
+
+
+def rows_holding(values: pd.Series | None, view: Distinct | None, chosen: list) -> np.ndarray:
+    """Per-row mask of the cells holding one of `chosen`: looked up once per distinct value
+    when the column has a view, else over `values`."""
+    if view is not None:
+        return view.rows_where(np.isin(np.asarray(view.values.to_pylist(), object), chosen))
+    return values.isin(chosen).fillna(False).to_numpy(dtype=bool)

@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 
 from datos_cali.findings import Finding, Kind, first_rows
 from datos_cali.quality import messages
+from datos_cali.quality.criteria.precision import POINT_WORDS
 from datos_cali.quality.criteria.trazabilidad import year_in_title
 from datos_cali.quality.measures import freshness
 from datos_cali.reading.headers import normalize
@@ -32,7 +33,6 @@ TOTALS = r"(?i)^\s*(?:gran\s+|sub\s*-?\s*)?total(?:es)?(?:\s+\S+){0,3}\s*:?\s*$"
 FORMULA_START = r"^[\s]*[=+\-@\t\r]"
 PLAIN_NUMBER = r"^\s*[+-]?[0-9][0-9.,]*\s*%?\s*$"
 ADDRESS_TERMS = frozenset({"direccion", "domicilio", "direccion de residencia"})
-POINT_WORDS = frozenset({"latitud", "longitud", "lat", "lon", "coordenadas", "geometria"})
 
 
 def _finding(ctx: QualityContext, code: str, kind: Kind, message: str, **fields) -> Finding:

@@ -352,7 +352,7 @@ def _blank_rows(raw: RawTable, position: int) -> np.ndarray | None:
             blank = np.asarray(_is_blank(view.values).to_numpy(zero_copy_only=False), dtype=bool)
             if not blank.any() and view.counts()[-1] == 0:
                 return None
-            return np.append(blank, True)[view.indices]
+            return view.rows_where(blank, nulls=True)
         column = view.values
     elif isinstance(column, pa.ChunkedArray):
         column = column.combine_chunks()

@@ -30,14 +30,14 @@ skipped). `SiteContext` gives `catalog`, `ledger`, `now`, `reports_dir`, and hel
 for relative links, `dataset_page()`/`organismo_page()`, and `fragment()` to render an escaped
 Jinja snippet. `SitePage(path, title, body_html, nav_label=None, files={})` is rendered inside
 the site's layout (the title becomes the page's h1, so `body_html` starts at h2); `files` are
-written beside it (a CSV, an SVG from `Chart.svg_document()`). Charts: `charts.line_chart` and
-`charts.bar_chart` return a `Chart` whose `.html()` is the accessible figure. The full contract
-is in `datos_cali/reportsite/pages.py`.
+written beside it (a CSV from `csv_file(rows)`, an SVG from `Chart.svg_document()`). Charts:
+`charts.line_chart` and `charts.bar_chart` return a `Chart` whose `.html()` is the accessible
+figure. The full contract is in `datos_cali/reportsite/pages.py`.
 """
 
 from datos_cali.reportsite.build import DestinationError, Site, build_site, default_out_dir
 from datos_cali.reportsite.charts import Chart, Series, bar_chart, line_chart
-from datos_cali.reportsite.pages import PAGE_PROVIDERS, SiteContext, SitePage
+from datos_cali.reportsite.pages import PAGE_PROVIDERS, SiteContext, SitePage, csv_file
 
 __all__ = [
     "PAGE_PROVIDERS",
@@ -49,6 +49,7 @@ __all__ = [
     "SitePage",
     "bar_chart",
     "build_site",
+    "csv_file",
     "default_out_dir",
     "line_chart",
 ]

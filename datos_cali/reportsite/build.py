@@ -267,8 +267,9 @@ def _evidence(evidence: Any) -> list[tuple[str, str]]:
 
 
 def _copy_report(writer: _Writer, slug: str, run: Run, page: str) -> str | None:
-    """The run's JSON report, copied as it was written, beside the dataset's page."""
-    if run.report_file is None:
+    """The run's JSON report, copied as it was written (the bytes `gather` read), beside the
+    dataset's page."""
+    if run.report_file is None or run.report_bytes is None:
         return None
     name = run.report_file.name
     if not _FILE_NAME.fullmatch(name) or (writer.root / _runs_folder(slug) / name).exists():
@@ -277,7 +278,7 @@ def _copy_report(writer: _Writer, slug: str, run: Run, page: str) -> str | None:
         return None
     target = f"{_runs_folder(slug)}/{name}"
     try:
-        writer.file(target, run.report_file.read_bytes())
+        writer.file(target, run.report_bytes)
     except OSError as exc:
         log.warning("No se pudo copiar el informe %s: %s", run.report_file, exc)
         return None

@@ -33,7 +33,8 @@ class Run:
     dataset: str
     rows: list[RunRecord]  # sorted by target
     report: dict[str, Any] | None = None
-    report_file: Path | None = None  # the report as the run wrote it
+    report_file: Path | None = None  # where the run wrote its report
+    report_bytes: bytes | None = None  # the report exactly as written: the site copies these
 
     @property
     def first(self) -> RunRecord:
@@ -181,11 +182,17 @@ class SiteData:
 
 
 def gather(ledger: Ledger, catalog: Catalog, reports_dir: Path) -> SiteData:
-    """Every ledger row, grouped by dataset and run, with the reports found for them."""
+    """Every ledger row, grouped by dataset and run, with the reports found for them.
+
+    The ledger is read once: the newest row per target is the first one met in `rows`, which
+    come newest first (the order `Ledger.latest_per_target` ranks by).
+    """
     rows = ledger.runs()
     by_run: dict[tuple[str, str], list[RunRecord]] = defaultdict(list)
+    latest: dict[tuple[str, str], RunRecord] = {}
     for row in rows:  # newest first, so runs come out newest first too
         by_run[(row.dataset, row.run_id)].append(row)
+        latest.setdefault((row.dataset, row.target), row)
     datasets = {
         slug: DatasetView(slug, entry.title, entry.organismo, entry)
         for slug, entry in sorted(catalog.datasets.items())
@@ -195,13 +202,12 @@ def gather(ledger: Ledger, catalog: Catalog, reports_dir: Path) -> SiteData:
         if view is None:  # gone from the catalog: keep its history visible
             view = datasets[slug] = DatasetView(slug, slug, run_rows[0].organismo, None)
         run = Run(run_id, slug, sorted(run_rows, key=lambda r: r.target))
-        run.report_file, run.report = _report_of(run, reports_dir)
+        run.report_file, run.report_bytes, run.report = _report_of(run, reports_dir)
         if view.title == slug and run.report and run.report.get("title"):
             view.title = str(run.report["title"])
         view.runs.append(run)
-    for row in ledger.latest_per_target():
-        if row.dataset in datasets:
-            datasets[row.dataset].latest_by_target[row.target] = row
+    for (slug, target), row in sorted(latest.items()):
+        datasets[slug].latest_by_target[target] = row
     return SiteData(
         organismos=_organismos(catalog, datasets),
         datasets=dict(sorted(datasets.items())),
@@ -223,8 +229,9 @@ def _organismos(catalog: Catalog, datasets: dict[str, DatasetView]) -> list[Orga
     return sorted(views.values(), key=lambda o: o.name.lower())
 
 
-def _report_of(run: Run, reports_dir: Path) -> tuple[Path | None, dict | None]:
-    """The run's JSON report: where the ledger says it is, else where runs write them."""
+def _report_of(run: Run, reports_dir: Path) -> tuple[Path | None, bytes | None, dict | None]:
+    """The run's JSON report (where, its bytes, parsed): where the ledger says it is, else where
+    runs write them. Read once: the site copies these bytes rather than the file again."""
     candidates = []
     if run.first.report_path:
         candidates.append(Path(run.first.report_path))
@@ -232,10 +239,11 @@ def _report_of(run: Run, reports_dir: Path) -> tuple[Path | None, dict | None]:
     candidates += sorted(folder.glob(f"*-{run.run_id[:8]}.json"))
     for path in candidates:
         try:
-            report = json.loads(path.read_text(encoding="utf-8"))
+            raw = path.read_bytes()
+            report = json.loads(raw.decode("utf-8"))
         except (OSError, ValueError) as exc:
             log.debug("Informe %s no disponible: %s", path, exc)
             continue
         if isinstance(report, dict) and report.get("run_id") == run.run_id:
-            return path, report
-    return None, None
+            return path, raw, report
+    return None, None, None

@@ -18,13 +18,15 @@ What a provider must do:
   with autoescape, the site's filters) or `markupsafe`, and draw charts with
   `datos_cali.reportsite.charts` (SVG with title, description and a data table);
 - load nothing from the internet: links between pages come from `context.href(...)`, and any
-  file a page needs (a CSV to download, an SVG) goes in `SitePage.files`;
+  file a page needs (a CSV to download from `csv_file(rows)`, an SVG) goes in `SitePage.files`;
 - not fail for lack of data: say so on the page instead (e.g. «aún no hay datos de uso»).
 """
 
 from __future__ import annotations
 
+import csv
 import importlib
+import io
 import logging
 import posixpath
 import re
@@ -104,6 +106,16 @@ def dataset_page(slug: str) -> str:
 
 def organismo_page(slug: str) -> str:
     return f"organismos/{slug}.html"
+
+
+def csv_file(rows: Sequence[Mapping[str, object]]) -> bytes:
+    """`rows` (at least one; the first one's keys are the header) as a CSV for `SitePage.files`,
+    in UTF-8 with a BOM so that Excel reads the accents."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8-sig")
 
 
 def relative_href(from_page: str, to: str) -> str:

@@ -23,7 +23,8 @@ from pathlib import Path
 from datos_cali.catalog import Catalog
 from datos_cali.contracts import load_contract
 from datos_cali.settings import Paths
-from datos_cali.usage.deltas import DailyUsage
+from datos_cali.usage.deltas import DailyUsage, daily_usage
+from datos_cali.usage.snapshots import UsageStore
 
 USAGE_DATASET = "uso-portales-datos-abiertos"
 NOT_AN_INBOX = (
@@ -102,8 +103,5 @@ def refresh_usage_figures(ledger, catalog: Catalog, where: Paths, now: dt.dateti
 
     None when there is nothing to publish yet, or the catalog has no usage dataset.
     """
-    from datos_cali.usage.deltas import daily_usage
-    from datos_cali.usage.snapshots import UsageStore
-
     rows = usage_figures(daily_usage(UsageStore(ledger).snapshots()), catalog)
     return write_submission(USAGE_DATASET, rows, catalog, where, now) if rows else None

@@ -7,11 +7,9 @@ offers the report's figures as a CSV. The reportsite package is imported only he
 
 from __future__ import annotations
 
-import csv
-import io
-
-from datos_cali.reportsite import Series, SiteContext, SitePage, bar_chart, line_chart
+from datos_cali.reportsite import Series, SiteContext, SitePage, bar_chart, csv_file, line_chart
 from datos_cali.usage.report import MONTHS_ES, TOP, UsageReport, usage_report
+from datos_cali.usage.spanish import decimal
 
 PATH = "uso/index.html"
 TITLE = "Uso de los datos abiertos"
@@ -97,7 +95,7 @@ def pages(context: SiteContext) -> list[SitePage]:
     )
     files = {name: chart.svg_document().encode("utf-8") for name, chart in drawings.items()}
     if not report.empty:
-        files[CSV_FILE] = _csv(report)
+        files[CSV_FILE] = csv_file(report.csv_rows())
     return [SitePage(PATH, TITLE, str(body), nav_label=NAV, files=files)]
 
 
@@ -151,15 +149,4 @@ def _series(lines) -> list[Series]:
 
 
 def _ratio(line) -> str:
-    from datos_cali.usage.spanish import decimal
-
     return decimal(line.downloads_per_visit)
-
-
-def _csv(report: UsageReport) -> bytes:
-    rows = report.csv_rows()
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8-sig")  # the BOM lets Excel read the accents

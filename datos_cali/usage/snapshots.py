@@ -94,8 +94,8 @@ class UsageStore:
 
 
 def _insert_or_ignore(dialect: str):
-    module = postgresql if dialect == "postgresql" else sqlite
     """INSERT … ON CONFLICT DO NOTHING RETURNING id: a row comes back only when it was stored."""
+    module = postgresql if dialect == "postgresql" else sqlite
     return (
         module.insert(UsageSnapshot)
         .on_conflict_do_nothing(index_elements=["portal", "asset_id", "day"])

@@ -1,5 +1,6 @@
 """`datos-cali validate`: exit codes, the JSON contract, and Spanish messages for bad input."""
 
+import json
 import os
 import subprocess
 import sys
@@ -7,14 +8,12 @@ import sys
 import pytest
 
 from datos_cali.catalog import load_catalog
+from datos_cali.settings import paths
 
 KEYS = {"dataset", "file", "publishable", "rows", "columns", "errors", "warnings"}
 FINDING_KEYS = {"kind", "code", "column", "message", "count", "rows"}
 DEMOS = sorted(
-    (slug, dataset.demo)
-    for slug, dataset in load_catalog(
-        __import__("datos_cali.settings", fromlist=["paths"]).paths().catalog
-    ).datasets.items()
+    (slug, dataset.demo) for slug, dataset in load_catalog(paths().catalog).datasets.items()
 )
 
 
@@ -151,22 +150,29 @@ def test_json_mode_prints_exactly_one_object(project_root, tmp_path):
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    import json
-
     assert json.loads(done.stdout)["rows"] == 30000
     assert "Traceback" not in done.stderr
 
 
-def test_the_precheck_path_never_imports_prefect_or_great_expectations(project_root):
-    demo = project_root / "demo/resultados-saber-11/saber11_oficiales_2021.csv"
+def validate_in_a_fresh_process(path, slug) -> tuple[str | None, list[str]]:
+    """Run `datos-cali validate PATH -d SLUG --json` in a new interpreter: (its exit code, the
+    Prefect and Great Expectations modules it had loaded by the end)."""
     code = (
         "import sys\n"
         "from datos_cali.cli import main\n"
-        f"sys.argv = ['datos-cali', 'validate', {str(demo)!r}, '-d', 'resultados-saber-11', '--json']\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        f"sys.argv = ['datos-cali', 'validate', {str(path)!r}, '-d', {slug!r}, '--json']\n"
+        "try:\n    main()\nexcept SystemExit as exit:\n    sys.stderr.write(f'EXIT={exit.code};')\n"
         "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('prefect', 'great_expectations'))\n"
         "sys.stderr.write('HEAVY=' + ','.join(heavy))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
-    assert "HEAVY=" in done.stderr
-    assert done.stderr.split("HEAVY=")[1].strip() == ""
+    assert "HEAVY=" in done.stderr, done.stderr
+    exit_part, heavy = done.stderr.rsplit("HEAVY=", 1)
+    exit_code = exit_part.rsplit("EXIT=", 1)[1].rstrip(";") if "EXIT=" in exit_part else None
+    return exit_code, [m for m in heavy.strip().split(",") if m]
+
+
+def test_the_precheck_path_never_imports_prefect_or_great_expectations(project_root):
+    demo = project_root / "demo/resultados-saber-11/saber11_oficiales_2021.csv"
+    _, heavy = validate_in_a_fresh_process(demo, "resultados-saber-11")
+    assert heavy == []

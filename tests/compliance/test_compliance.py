@@ -15,6 +15,7 @@ from datos_cali.compliance import (
     load_history,
 )
 from datos_cali.ledger import open_ledger
+from datos_cali.schedule import last_successes
 from datos_cali.settings import paths
 from tests.cli.conftest import cli  # noqa: F401  (the CLI runner fixture)
 from tests.compliance.conftest import utc
@@ -87,6 +88,18 @@ def test_the_history_holds_only_runs_that_reached_a_portal(planned):
     assert {p.outcome for p in history} == {"published", "unchanged"}
     assert "d-tres" not in {p.dataset for p in history}
     assert [p.at for p in history] == sorted(p.at for p in history)
+
+
+def test_the_sweep_reads_the_last_success_by_the_same_rule(planned):
+    """`schedule.last_successes` (what the publish sweep calls due) over the whole ledger:
+    published or unchanged on a portal, the latest finish on any portal."""
+    with open_ledger() as ledger:
+        assert last_successes(ledger) == {
+            "d-seis": utc("2021-03-01T15:00"),  # unchanged counts: the portal was checked
+            "d-uno": utc("2021-11-20T15:05"),  # the later of its two portals
+            "d-dos": utc("2021-08-01T15:00"),
+            "d-cinco": utc("2022-01-10T15:00"),
+        }  # d-tres: rejected before any portal, then failed on one — never a success
 
 
 def test_the_command_prints_the_known_answers(planned, cli):  # noqa: F811

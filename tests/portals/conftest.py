@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from datos_cali.catalog import Dataset, load_catalog
 from datos_cali.catalog.models import Portal as Target
 from datos_cali.contracts import load_contract
-from datos_cali.portals.base import DatasetSpec
+from datos_cali.portals.base import DatasetSpec, PortalError
+from datos_cali.portals.records import canonical_rows, differences
 from datos_cali.portals.session import PortalSession
 from datos_cali.portals.spec import build_spec
 from datos_cali.portals.state import PublicationState
@@ -53,6 +56,7 @@ class Publisher:
     """A run's view of the local portal: the adapter, its state, and the server's request log."""
 
     def __init__(self, state_dir: Path, target: Target = Target.DATOS_GOV_CO):
+        self.target = target
         self.session = PortalSession(state_dir, use_env=False)
         self.portal = self.session.portal(target)
         self.local = self.session.local
@@ -81,16 +85,70 @@ class Publisher:
         self.session.close()
 
 
-@pytest.fixture
-def publisher(tmp_path):
-    handle = Publisher(tmp_path / "run")
+def _opened(tmp_path: Path, target: Target) -> Iterator[Publisher]:
+    handle = Publisher(tmp_path / "run", target)
     yield handle
     handle.close()
+
+
+@pytest.fixture
+def publisher(tmp_path):
+    yield from _opened(tmp_path, Target.DATOS_GOV_CO)
 
 
 @pytest.fixture
 def ckan_publisher(tmp_path):
     """The same, publishing to the local portal's CKAN side through ckanapi."""
-    handle = Publisher(tmp_path / "run", Target.DATOS_CALI)
-    yield handle
-    handle.close()
+    yield from _opened(tmp_path, Target.DATOS_CALI)
+
+
+@pytest.fixture(params=[Target.DATOS_GOV_CO, Target.DATOS_CALI], ids=["socrata", "ckan"])
+def any_publisher(request, tmp_path):
+    """Each adapter in turn, for what both promise alike."""
+    yield from _opened(tmp_path, request.param)
+
+
+def assert_portal_equals_source(publisher, outcome, item, frame=None):
+    frame = item.frame if frame is None else frame
+    expected = canonical_rows(frame, item.spec, item.dataset.coordinates)
+    actual = publisher.all_rows(outcome.asset_id, item.spec)
+    assert publisher.portal.count(outcome.asset_id) == len(expected)
+    fields = item.spec.fields
+    if item.spec.row_identifier:
+        key = item.spec.row_identifier
+        by_key = {str(row[key]): row for row in actual}
+        assert len(by_key) == len(actual), "duplicate rows on the portal"
+        pairs = [(row, by_key.get(str(row[key]), {})) for row in expected]
+    else:
+        pairs = list(zip(expected, actual, strict=True))
+    mismatched = [differences(want, got, fields) for want, got in pairs]
+    assert not any(mismatched), [m for m in mismatched if m][:3]
+
+
+def publish_with_retries(publisher, item, frame=None, *, attempts: int, **kwargs):
+    """Publish as the flow does: transient failures are tried again, anything else fails."""
+    for _attempt in range(attempts):
+        try:
+            return publisher.publish(item, frame, **kwargs)
+        except PortalError as exc:
+            assert exc.transient, exc
+    raise AssertionError(f"no convergence in {attempts} attempts")
+
+
+def one_percent_changed(item: Prepared) -> tuple[pd.DataFrame, set[str]]:
+    """vacunacion-covid19 with 300 rows changed, 50 removed and 100 added, and the row
+    identifiers of exactly those rows."""
+    frame = item.frame.copy()
+    rng = np.random.default_rng(7)
+    changed = rng.choice(len(frame), size=300, replace=False)
+    frame.loc[changed, "ips_vacunadora"] = "IPS de prueba"
+    removed = frame.index[~frame.index.isin(changed)][:50]
+    removed_keys = set(frame.loc[removed, "id_registro"])
+    frame = frame.drop(index=removed)
+    added = frame.iloc[:100].copy()
+    added["id_registro"] = [f"VAC-9{i:06d}" for i in range(100)]
+    frame = pd.concat([frame, added], ignore_index=True)
+    expected = (
+        set(item.frame.loc[changed, "id_registro"]) | set(added["id_registro"]) | removed_keys
+    )
+    return frame, expected

@@ -1,4 +1,5 @@
-"""Publishing to the local portal's CKAN side over HTTP with the real ckanapi client."""
+"""Publishing to the local portal's CKAN side over HTTP with the real ckanapi client (what both
+adapters promise alike is in `test_publish_both`)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ import json
 import socket
 import threading
 
-import numpy as np
 import pandas as pd
 import pytest
 import requests
@@ -21,9 +21,14 @@ from datos_cali.portals.credentials import CkanCredentials
 from datos_cali.portals.records import canonical_rows
 from datos_cali.portals.spec import DATA_FIELDSET, ENTITY_FIELDSET
 from datos_cali.portals.state import PublicationState
-from datos_cali.publish import VerificationError, publish
-from tests.portals.conftest import Publisher, all_demo_slugs, prepared
-from tests.portals.test_publish_socrata import assert_portal_equals_source
+from datos_cali.publish import publish
+from tests.portals.conftest import (
+    Publisher,
+    assert_portal_equals_source,
+    one_percent_changed,
+    prepared,
+    publish_with_retries,
+)
 
 WRITES = ("datastore_upsert", "datastore_delete", "datastore_create", "package_patch")
 
@@ -53,18 +58,6 @@ def logged_writes(publisher) -> list:
         for e in publisher.local.request_log()
         if e.method == "POST" and e.path.rsplit("/", 1)[-1] in WRITES and e.status == 200
     ]
-
-
-@pytest.mark.parametrize("slug", all_demo_slugs())
-def test_every_demo_dataset_publishes_and_reads_back_identical(ckan_publisher, slug):
-    item = prepared(slug)
-    outcome = ckan_publisher.publish(item)
-    assert outcome.outcome == "published" and outcome.asset_id == item.spec.slug
-    assert outcome.rows == len(item.frame) and outcome.created == len(item.frame)
-    assert outcome.url == f"{ckan_publisher.local.url}/dataset/{item.spec.slug}"
-    assert_portal_equals_source(ckan_publisher, outcome, item)
-    again = ckan_publisher.publish(item)
-    assert (again.outcome, again.rows_sent) == ("unchanged", 0)
 
 
 def test_every_portal_type_round_trips_through_its_datastore_type(ckan_publisher):
@@ -203,17 +196,7 @@ def test_one_percent_change_sends_only_those_rows(ckan_publisher):
     item = prepared("vacunacion-covid19")
     first = ckan_publisher.publish(item)
     ckan_publisher.local.clear_request_log()
-
-    frame = item.frame.copy()
-    rng = np.random.default_rng(7)
-    changed = rng.choice(len(frame), size=300, replace=False)
-    frame.loc[changed, "ips_vacunadora"] = "IPS de prueba"
-    removed = frame.index[~frame.index.isin(changed)][:50]
-    removed_keys = set(frame.loc[removed, "id_registro"])
-    frame = frame.drop(index=removed)
-    added = frame.iloc[:100].copy()
-    added["id_registro"] = [f"VAC-9{i:06d}" for i in range(100)]
-    frame = pd.concat([frame, added], ignore_index=True)
+    frame, expected = one_percent_changed(item)
 
     second = ckan_publisher.publish(item, frame)
     assert (second.created, second.updated, second.deleted) == (100, 300, 50)
@@ -221,9 +204,6 @@ def test_one_percent_change_sends_only_those_rows(ckan_publisher):
     sent = [e for e in logged_writes(ckan_publisher) if "datastore_" in e.path]
     assert {e.path.rsplit("/", 1)[-1] for e in sent} == {"datastore_upsert", "datastore_delete"}
     sent_ids = [rid for entry in sent for rid in entry.row_ids]
-    expected = (
-        set(item.frame.loc[changed, "id_registro"]) | set(added["id_registro"]) | removed_keys
-    )
     assert sorted(sent_ids) == sorted(expected)  # each changed row exactly once, nothing else
     assert first.asset_id == second.asset_id
     assert_portal_equals_source(ckan_publisher, second, item, frame)
@@ -333,37 +313,6 @@ def test_request_ids_of_writes_are_recorded(ckan_publisher):
     assert set(ckan_publisher.portal.traffic.request_ids) <= served
 
 
-def test_a_portal_that_disagrees_after_the_write_is_not_recorded_as_published(ckan_publisher):
-    item = prepared("contratacion-parque-pacifico")
-    first = ckan_publisher.publish(item)
-    before = ckan_publisher.state.last(item.spec.slug)
-    tampered = canonical_rows(item.frame.iloc[[3]], item.spec)[0] | {"estado": "Suspendido"}
-    ckan_publisher.portal.upsert(first.asset_id, item.spec, [tampered])
-    with pytest.raises(VerificationError, match="no coinciden con la fuente"):
-        ckan_publisher.publish(item)
-    assert ckan_publisher.state.last(item.spec.slug).published_at == before.published_at
-
-
-def test_rows_missing_on_the_portal_are_reconciled(ckan_publisher):
-    item = prepared("areas-proteccion-forestal")
-    first = ckan_publisher.publish(item)
-    victim = str(item.frame.loc[4, "codigo_area"])
-    gone = ckan_publisher.portal.delete(first.asset_id, item.spec, [victim])
-    assert gone.deleted == 1
-    again = ckan_publisher.publish(item)
-    assert again.reconciled and again.created == 1
-    assert_portal_equals_source(ckan_publisher, again, item)
-
-
-def _publish_with_retries(publisher, item, frame, chunk_rows):
-    for _attempt in range(6):  # the flow retries transient failures the same way
-        try:
-            return publisher.publish(item, frame, chunk_rows=chunk_rows)
-        except PortalError as exc:
-            assert exc.transient, exc
-    raise AssertionError("no convergence in 6 attempts")
-
-
 @pytest.mark.parametrize(
     "seed", [1, 2, *(pytest.param(seed, marks=pytest.mark.slow) for seed in range(3, 13))]
 )
@@ -391,7 +340,9 @@ def test_publishing_converges_under_faults(tmp_path, seed, monkeypatch):
                     frame.iloc[::7, 1] = frame.iloc[::7, 1].iloc[::-1].to_numpy()
                     frame = frame.drop(index=frame.index[:3])
                 publisher.local.set_faults(faults)
-                outcome = _publish_with_retries(publisher, item, frame, chunk_rows)
+                outcome = publish_with_retries(
+                    publisher, item, frame, attempts=6, chunk_rows=chunk_rows
+                )
                 publisher.local.set_faults(FaultSettings())
                 assert_portal_equals_source(publisher, outcome, item, frame)
                 shown = package(publisher, outcome.asset_id)

@@ -1,44 +1,19 @@
-"""Publishing to the local portal over HTTP with the real sodapy client."""
+"""Publishing to the local portal over HTTP with the real sodapy client (what both adapters
+promise alike is in `test_publish_both`)."""
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 import requests
 
 from datos_cali.localportal import FaultSettings
-from datos_cali.portals.records import canonical_rows, differences
 from datos_cali.portals.spec import DATA_FIELDSET, ENTITY_FIELDSET
-from datos_cali.publish import VerificationError
-from tests.portals.conftest import all_demo_slugs, prepared
-
-
-def assert_portal_equals_source(publisher, outcome, item, frame=None):
-    frame = item.frame if frame is None else frame
-    expected = canonical_rows(frame, item.spec, item.dataset.coordinates)
-    actual = publisher.all_rows(outcome.asset_id, item.spec)
-    assert publisher.portal.count(outcome.asset_id) == len(expected)
-    fields = item.spec.fields
-    if item.spec.row_identifier:
-        key = item.spec.row_identifier
-        by_key = {str(row[key]): row for row in actual}
-        assert len(by_key) == len(actual), "duplicate rows on the portal"
-        pairs = [(row, by_key.get(str(row[key]), {})) for row in expected]
-    else:
-        pairs = list(zip(expected, actual, strict=True))
-    mismatched = [differences(want, got, fields) for want, got in pairs]
-    assert not any(mismatched), [m for m in mismatched if m][:3]
-
-
-@pytest.mark.parametrize("slug", all_demo_slugs())
-def test_every_demo_dataset_publishes_and_reads_back_identical(publisher, slug):
-    item = prepared(slug)
-    outcome = publisher.publish(item)
-    assert outcome.outcome == "published"
-    assert outcome.rows == len(item.frame) and outcome.created == len(item.frame)
-    assert_portal_equals_source(publisher, outcome, item)
-    again = publisher.publish(item)
-    assert (again.outcome, again.rows_sent) == ("unchanged", 0)
+from tests.portals.conftest import (
+    assert_portal_equals_source,
+    one_percent_changed,
+    prepared,
+    publish_with_retries,
+)
 
 
 def test_values_reach_the_portal_as_socrata_expects(publisher):
@@ -94,17 +69,7 @@ def test_one_percent_change_sends_only_those_rows(publisher):
     item = prepared("vacunacion-covid19")
     first = publisher.publish(item)
     publisher.local.clear_request_log()
-
-    frame = item.frame.copy()
-    rng = np.random.default_rng(7)
-    changed = rng.choice(len(frame), size=300, replace=False)
-    frame.loc[changed, "ips_vacunadora"] = "IPS de prueba"
-    removed = frame.index[~frame.index.isin(changed)][:50]
-    removed_keys = set(frame.loc[removed, "id_registro"])
-    frame = frame.drop(index=removed)
-    added = frame.iloc[:100].copy()
-    added["id_registro"] = [f"VAC-9{i:06d}" for i in range(100)]
-    frame = __import__("pandas").concat([frame, added], ignore_index=True)
+    frame, expected = one_percent_changed(item)
 
     second = publisher.publish(item, frame)
     assert (second.created, second.updated, second.deleted) == (100, 300, 50)
@@ -115,9 +80,6 @@ def test_one_percent_change_sends_only_those_rows(publisher):
         if e.method == "POST" and e.path.startswith("/resource/")
     ]
     sent_ids = [rid for entry in sent for rid in entry.row_ids]
-    expected = (
-        set(item.frame.loc[changed, "id_registro"]) | set(added["id_registro"]) | removed_keys
-    )
     assert sorted(sent_ids) == sorted(expected)  # each changed row exactly once, nothing else
     assert first.asset_id == second.asset_id
     assert_portal_equals_source(publisher, second, item, frame)
@@ -151,28 +113,6 @@ def test_request_ids_of_writes_are_recorded(publisher):
     assert set(publisher.portal.traffic.request_ids) <= served
 
 
-def test_a_portal_that_disagrees_after_the_write_is_not_recorded_as_published(publisher):
-    item = prepared("contratacion-parque-pacifico")
-    first = publisher.publish(item)
-    before = publisher.state.last(item.spec.slug)
-    # Someone edits a row on the portal behind the pipeline's back; the source did not change.
-    tampered = canonical_rows(item.frame.iloc[[3]], item.spec)[0] | {"estado": "Suspendido"}
-    publisher.portal.upsert(first.asset_id, item.spec, [tampered])
-    with pytest.raises(VerificationError, match="no coinciden con la fuente"):
-        publisher.publish(item)
-    assert publisher.state.last(item.spec.slug).published_at == before.published_at
-
-
-def test_rows_missing_on_the_portal_are_reconciled(publisher):
-    item = prepared("areas-proteccion-forestal")
-    first = publisher.publish(item)
-    victim = str(item.frame.loc[4, "codigo_area"])
-    publisher.portal.delete(first.asset_id, item.spec, [victim])
-    again = publisher.publish(item)
-    assert again.reconciled and again.created == 1
-    assert_portal_equals_source(publisher, again, item)
-
-
 @pytest.mark.parametrize("seed", [1, 2])
 def test_publishing_converges_under_faults(publisher, seed, monkeypatch):
     monkeypatch.setenv("DATOS_CALI_BACKOFF", "0.01")
@@ -190,14 +130,7 @@ def test_publishing_converges_under_faults(publisher, seed, monkeypatch):
         )
     )
     for target in (item, keyed):
-        outcome = None
-        for _attempt in range(5):  # the flow retries transient failures the same way
-            try:
-                outcome = publisher.publish(target, chunk_rows=2_000)
-                break
-            except Exception as exc:
-                assert getattr(exc, "transient", False), exc
-        assert outcome is not None
+        outcome = publish_with_retries(publisher, target, attempts=5, chunk_rows=2_000)
         publisher.local.set_faults(FaultSettings())
         assert_portal_equals_source(publisher, outcome, target)
         publisher.local.set_faults(

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from datos_cali.reading.headers import strip_accents
+from tests.cli.test_validate import validate_in_a_fresh_process
 
 NAMES = ["María Fernanda Gómez Restrepo", "Juan Carlos Pérez Ospina", "Luis Alberto Mosquera"]
 CEDULAS = ["1.144.123.456", "31.234.567", "16.789.012"]
@@ -172,15 +173,6 @@ def test_the_blocked_path_imports_neither_prefect_nor_great_expectations(tmp_pat
         ["Año", "Mes", "Índice (2015=100)", "Variación anual (%)", "cedula"],
         [["2021", "enero", "100,5", "", "1.144.123.456"]],
     )
-    code = (
-        "import sys\n"
-        "from datos_cali.cli import main\n"
-        f"sys.argv = ['datos-cali', 'validate', {str(path)!r}, '-d', "
-        "'indice-mensual-actividad-economica', '--json']\n"
-        "try:\n    main()\nexcept SystemExit as exit:\n    sys.stderr.write(f'EXIT={exit.code};')\n"
-        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('prefect', 'great_expectations'))\n"
-        "sys.stderr.write('HEAVY=' + ','.join(heavy))\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
-    assert "EXIT=1;" in done.stderr
-    assert done.stderr.split("HEAVY=")[1].strip() == ""
+    exit_code, heavy = validate_in_a_fresh_process(path, "indice-mensual-actividad-economica")
+    assert exit_code == "1"
+    assert heavy == []

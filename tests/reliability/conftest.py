@@ -16,6 +16,20 @@ ROOT = Path(__file__).resolve().parents[2]
 VACUNACION = ROOT / "demo" / "vacunacion-covid19" / "vacunacion_covid19_cali.csv"
 
 
+def local_portal_env(portal) -> dict[str, str]:
+    """The variables that point a child process's `PortalSession` at a running local portal."""
+    creds = portal.credentials
+    return {
+        "SOCRATA_DOMAIN": portal.domain,
+        "SOCRATA_SCHEME": "http",
+        "SOCRATA_APP_TOKEN": creds.app_token,
+        "SOCRATA_KEY_ID": creds.key_id,
+        "SOCRATA_KEY_SECRET": creds.key_secret,
+        "CKAN_URL": portal.url,
+        "CKAN_API_TOKEN": creds.ckan_token,
+    }
+
+
 def vaccination(rows: int = 3000) -> pd.DataFrame:
     """The demo vaccination file's first rows, as text (how an organismo sends it)."""
     return pd.read_csv(VACUNACION, dtype=str, nrows=rows, keep_default_na=False)

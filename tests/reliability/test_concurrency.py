@@ -7,16 +7,19 @@ import os
 import subprocess
 import sys
 
-from pydantic import SecretStr
-
 from datos_cali.contracts import load_contract
 from datos_cali.localportal import Credentials, FaultSettings, LocalPortal
 from datos_cali.pipeline import new_job
-from datos_cali.portals.credentials import SocrataCredentials
-from datos_cali.portals.session import PortalSession
+from datos_cali.portals.session import PortalSession, local_socrata
 from datos_cali.precheck import precheck
 from datos_cali.settings import paths
-from tests.reliability.conftest import ROOT, assert_portal_is_exactly, to_csv_bytes, vaccination
+from tests.reliability.conftest import (
+    ROOT,
+    assert_portal_is_exactly,
+    local_portal_env,
+    to_csv_bytes,
+    vaccination,
+)
 from tests.reliability.test_crash import PUBLISHER
 
 CREDS = Credentials(
@@ -32,11 +35,7 @@ def test_two_simultaneous_runs_of_one_dataset_do_not_interleave(keyed, mini, led
         portal.set_faults(FaultSettings(latency_ms=40))
         env = {
             **os.environ,
-            "SOCRATA_DOMAIN": portal.domain,
-            "SOCRATA_SCHEME": "http",
-            "SOCRATA_APP_TOKEN": CREDS.app_token,
-            "SOCRATA_KEY_ID": CREDS.key_id,
-            "SOCRATA_KEY_SECRET": CREDS.key_secret,
+            **local_portal_env(portal),
             "DATOS_CALI_CHUNK_ROWS": "200",
             "PYTHONPATH": str(ROOT),
         }
@@ -56,13 +55,7 @@ def test_two_simultaneous_runs_of_one_dataset_do_not_interleave(keyed, mini, led
         outcomes = sorted(r.outcome for r in ledger.runs(dataset=keyed))
         assert outcomes == ["published", "unchanged"]
 
-        creds = SocrataCredentials(
-            domain=portal.domain,
-            scheme="http",
-            app_token=SecretStr(CREDS.app_token),
-            key_id=SecretStr(CREDS.key_id),
-            key_secret=SecretStr(CREDS.key_secret),
-        )
+        creds = local_socrata(portal)
         job = new_job(keyed)
         source = paths().state / "fuente.csv"
         source.write_bytes(data)

@@ -16,20 +16,19 @@ import sys
 import time
 
 import numpy as np
-from pydantic import SecretStr
 
 from datos_cali import archive
 from datos_cali.contracts import load_contract
 from datos_cali.localportal import Credentials, FaultSettings, LocalPortal
 from datos_cali.pipeline import new_job, run_dataset
-from datos_cali.portals.credentials import SocrataCredentials
-from datos_cali.portals.session import PortalSession
+from datos_cali.portals.session import PortalSession, local_socrata
 from datos_cali.portals.state import PublicationState
 from datos_cali.precheck import precheck
 from datos_cali.settings import paths
 from tests.reliability.conftest import (
     ROOT,
     assert_portal_is_exactly,
+    local_portal_env,
     to_csv_bytes,
     vaccination,
 )
@@ -52,13 +51,7 @@ def test_kill_9_mid_publish_never_runs_ahead_and_the_next_run_converges(
 ):
     portal = LocalPortal(tmp_path / "portal", credentials=CREDS).start()
     try:
-        creds = SocrataCredentials(
-            domain=portal.domain,
-            scheme="http",
-            app_token=SecretStr(CREDS.app_token),
-            key_id=SecretStr(CREDS.key_id),
-            key_secret=SecretStr(CREDS.key_secret),
-        )
+        creds = local_socrata(portal)
         version_a = vaccination(4000)
         mini.drop_in_inbox("vacunas.csv", to_csv_bytes(version_a))
         with PortalSession(paths().state, socrata=creds, use_env=False) as session:
@@ -77,11 +70,7 @@ def test_kill_9_mid_publish_never_runs_ahead_and_the_next_run_converges(
 
         env = {
             **os.environ,
-            "SOCRATA_DOMAIN": portal.domain,
-            "SOCRATA_SCHEME": "http",
-            "SOCRATA_APP_TOKEN": CREDS.app_token,
-            "SOCRATA_KEY_ID": CREDS.key_id,
-            "SOCRATA_KEY_SECRET": CREDS.key_secret,
+            **local_portal_env(portal),
             "DATOS_CALI_CHUNK_ROWS": "100",
             "PYTHONPATH": str(ROOT),
         }

@@ -48,7 +48,7 @@ def test_no_secret_reaches_logs_artifacts_reports_or_ledger(
 ):
     from datos_cali.ledger import open_ledger
     from flows.publish import publish_dataset
-    from tests.reliability.conftest import to_csv_bytes, vaccination
+    from tests.reliability.conftest import local_portal_env, to_csv_bytes, vaccination
 
     caplog.set_level(logging.DEBUG)
     keyed = mini.add(
@@ -59,13 +59,8 @@ def test_no_secret_reaches_logs_artifacts_reports_or_ledger(
     )
     portal = LocalPortal(tmp_path / "portal", credentials=CREDS).start()
     try:
-        monkeypatch.setenv("SOCRATA_DOMAIN", portal.domain)
-        monkeypatch.setenv("SOCRATA_SCHEME", "http")
-        monkeypatch.setenv("SOCRATA_APP_TOKEN", CREDS.app_token)
-        monkeypatch.setenv("SOCRATA_KEY_ID", CREDS.key_id)
-        monkeypatch.setenv("SOCRATA_KEY_SECRET", CREDS.key_secret)
-        monkeypatch.setenv("CKAN_URL", portal.url)
-        monkeypatch.setenv("CKAN_API_TOKEN", CREDS.ckan_token)
+        for name, value in local_portal_env(portal).items():
+            monkeypatch.setenv(name, value)
         mini.drop_in_inbox("vacunas.csv", to_csv_bytes(vaccination(500)))
         first = publish_dataset(keyed)
         assert first.outcome == "published" and len(first.targets) == 2

@@ -10,21 +10,15 @@ import yaml
 from datos_cali.ledger import open_ledger
 from datos_cali.usage import Snapshot, UsageStore
 from tests.fixtures.postgres import fresh_postgres_url, postgres_url  # noqa: F401
+from tests.ledger.conftest import db_url  # noqa: F401  (SQLite and PostgreSQL, as the ledger's)
 from tests.pipeline.conftest import IMAE, ROOT, MiniCatalog
 
 TEMPLATE = ROOT / "datasets" / "planeacion" / "indice-mensual-actividad-economica.yaml"
 BOGOTA = dt.timezone(dt.timedelta(hours=-5))
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def db_url(request, tmp_path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'ledger.db'}"
-    return request.getfixturevalue("fresh_postgres_url")
-
-
 @pytest.fixture
-def store(db_url):
+def store(db_url):  # noqa: F811  (the imported fixture)
     with open_ledger(db_url) as ledger:
         yield UsageStore(ledger)
 

@@ -6,12 +6,11 @@ import re
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pyarrow as pa
 import pyarrow.compute as pc
 
 from datos_cali.findings import Finding, Kind, Severity, first_rows
 from datos_cali.quality import messages
-from datos_cali.quality.measures import categorical, share, value_counts
+from datos_cali.quality.measures import categorical, rows_holding, share, value_counts
 from datos_cali.quality.model import Criterion, Score
 
 if TYPE_CHECKING:
@@ -69,29 +68,11 @@ def _case(ctx: QualityContext, column: str) -> tuple[int, int, Finding | None]:
     off = [value for value, style in style_of.items() if style != dominant]
     if not off:
         return 0, checked, None
-    if view is not None:
-        wrong = view.rows_where(np.isin(np.asarray(view.values.to_pylist(), object), off))
-    else:
-        wrong = values.isin(off).fillna(False).to_numpy(dtype=bool)
-    count = int(wrong.sum())
-    return (
-        count,
-        checked,
-        Finding(
-            kind=Kind.QUALITY,
-            code="mayusculas_mezcladas",
-            severity=Severity.INFO,
-            column=column,
-            count=count,
-            rows=first_rows(ctx.row_numbers[wrong]),
-            message=messages.INCONSISTENT_CASE.format(
-                header=ctx.header(column),
-                count=count,
-                filas=messages.rows_word(count),
-                row=int(ctx.row_numbers[wrong][0]),
-            ),
-        ),
+    wrong = rows_holding(values, view, off)
+    finding = _off_form(
+        ctx, column, "mayusculas_mezcladas", messages.INCONSISTENT_CASE, ctx.row_numbers[wrong]
     )
+    return finding.count, checked, finding
 
 
 def _date_shapes(ctx: QualityContext, column: str) -> tuple[int, int, Finding | None]:
@@ -104,38 +85,45 @@ def _date_shapes(ctx: QualityContext, column: str) -> tuple[int, int, Finding | 
     filled = np.asarray(pc.fill_null(pc.not_equal(shapes, ""), False), dtype=bool)
     if not filled.any():
         return 0, 0, None
-    if view.repetitive:  # shapes of the distinct texts, weighted by how often each occurs
-        weights = np.where(filled, view.counts()[:-1], 0)
-        encoded = pc.dictionary_encode(shapes)
-        codes = np.asarray(pc.fill_null(encoded.indices, 0).to_numpy(zero_copy_only=False))
-        totals = np.bincount(codes, weights=weights, minlength=len(encoded.dictionary))
-        wrong = view.rows_where(filled & (codes != int(np.argmax(totals))))
-        filled = view.rows_where(filled)
-    else:
-        present = shapes.filter(pa.array(filled))
-        counts = pc.value_counts(present).to_pylist()
-        dominant = max(counts, key=lambda c: c["counts"])["values"]
-        wrong = filled & np.asarray(pc.fill_null(pc.not_equal(shapes, dominant), False), dtype=bool)
-    count = int(wrong.sum())
-    if not count:
-        return 0, int(filled.sum()), None
-    return (
-        count,
-        int(filled.sum()),
-        Finding(
-            kind=Kind.QUALITY,
-            code="fechas_en_varias_formas",
-            severity=Severity.INFO,
-            column=column,
+    # The shape of each text (each distinct text, for a repetitive column), weighted by the
+    # rows holding it; the dominant shape is the heaviest, the first seen on a tie.
+    weights = np.where(filled, view.counts()[:-1], 0) if view.repetitive else filled
+    encoded = pc.dictionary_encode(shapes)
+    codes = np.asarray(pc.fill_null(encoded.indices, 0).to_numpy(zero_copy_only=False))
+    totals = np.bincount(codes, weights=weights, minlength=len(encoded.dictionary))
+    wrong = view.rows_where(filled & (codes != int(np.argmax(totals))))
+    checked = int(view.rows_where(filled).sum())
+    if not wrong.any():
+        return 0, checked, None
+    finding = _off_form(
+        ctx,
+        column,
+        "fechas_en_varias_formas",
+        messages.INCONSISTENT_DATES,
+        ctx.raw.row_numbers[wrong],
+        shapes=int((totals > 0).sum()),
+    )
+    return finding.count, checked, finding
+
+
+def _off_form(
+    ctx: QualityContext, column: str, code: str, template: str, rows: np.ndarray, **extra
+) -> Finding:
+    """The finding for the cells of `column` written off its dominant form, at file `rows`."""
+    count = len(rows)
+    return Finding(
+        kind=Kind.QUALITY,
+        code=code,
+        severity=Severity.INFO,
+        column=column,
+        count=count,
+        rows=first_rows(rows),
+        message=template.format(
+            header=ctx.header(column),
             count=count,
-            rows=first_rows(ctx.raw.row_numbers[wrong]),
-            message=messages.INCONSISTENT_DATES.format(
-                header=ctx.header(column),
-                shapes=len(counts),
-                count=count,
-                filas=messages.rows_word(count),
-                row=int(ctx.raw.row_numbers[wrong][0]),
-            ),
+            filas=messages.rows_word(count),
+            row=int(rows[0]),
+            **extra,
         ),
     )
 

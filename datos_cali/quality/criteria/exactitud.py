@@ -9,7 +9,7 @@ import pandas as pd
 
 from datos_cali.findings import Finding, Kind, Severity, first_rows
 from datos_cali.quality import messages
-from datos_cali.quality.measures import categorical, share, value_counts
+from datos_cali.quality.measures import categorical, rows_holding, share, value_counts
 from datos_cali.quality.model import Criterion, Score
 from datos_cali.reading.headers import normalize
 
@@ -61,10 +61,7 @@ def _variants(ctx: QualityContext, column: str) -> tuple[int, int, Finding | Non
     checked = int(counts.sum())
     if not minority:
         return 0, checked, None
-    if view is not None:
-        wrong = view.rows_where(np.isin(np.asarray(view.values.to_pylist(), object), minority))
-    else:
-        wrong = values.isin(minority).fillna(False).to_numpy(dtype=bool)
+    wrong = rows_holding(values, view, minority)
     count = int(wrong.sum())
     finding = Finding(
         kind=Kind.QUALITY,

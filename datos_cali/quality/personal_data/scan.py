@@ -39,13 +39,11 @@ from datos_cali.quality.personal_data.detectors import WEIGHTS, Confirm, value_d
 from datos_cali.quality.personal_data.dictionary import Dictionary, NameMatch, Terms
 from datos_cali.quality.settings import NameLists, PersonalDataSettings
 from datos_cali.reading.headers import strip_accents
-from datos_cali.reading.table import RawTable
+from datos_cali.reading.table import Distinct, RawTable
 
 SAMPLE_ROWS = 100_000  # rows name-scanned and measured per long, non-repetitive column
 CONFIRM_CAP = 5_000  # distinct matching values confirmed in Python per detector and column
 SAMPLE_SEED = 1581  # fixed: the same file always gets the same sample (Ley 1581 de 2012)
-PROBE_ROWS = 10_000  # rows looked at to decide whether a column is repetitive
-REPETITIVE = 0.2  # … it is when its first rows have at most this share of distinct values
 ID_COLUMN_SHARE = 0.5  # identifier-named column: share of cédula-shaped values to confirm it
 DOTTED_COLUMN_SHARE = 0.6  # any column: share of dotted cédula-shaped values to call it cédulas
 DOTTED_COLUMN_UNIQUE = 0.8  # … and share of distinct values (codes repeat, people do not)
@@ -111,29 +109,13 @@ def _matches(values: pa.Array, regex: str) -> np.ndarray:
     return _mask(pc.match_substring_regex(values, regex))
 
 
-@dataclass
-class Cells:
-    """What the regexes read: every row, or each distinct value of a repetitive column once."""
-
-    values: pa.Array
-    indices: np.ndarray | None = None  # row → position in `values` (len(values) = empty row)
-
-    @property
-    def distinct(self) -> bool:
-        return self.indices is not None
-
-    def rows(self, units: np.ndarray) -> np.ndarray:
-        """Row positions whose cell is one of these units (positions in `values`)."""
-        if self.indices is None:
-            return units
-        hit = np.zeros(len(self.values) + 1, dtype=bool)
-        hit[units] = True
-        return np.flatnonzero(hit[self.indices])
-
-    def row_mask(self, unit_mask: np.ndarray) -> np.ndarray:
-        if self.indices is None:
-            return unit_mask
-        return np.append(unit_mask, False)[self.indices]
+def _rows(view: Distinct, units: np.ndarray) -> np.ndarray:
+    """Row positions whose cell is one of these units (positions in `view.values`)."""
+    if not view.repetitive:
+        return units
+    hit = np.zeros(len(view.values), dtype=bool)
+    hit[units] = True
+    return np.flatnonzero(view.rows_where(hit))
 
 
 def sample_positions(num_rows: int) -> np.ndarray | None:
@@ -199,7 +181,7 @@ class Scanner:
             view = raw.distinct(position)  # shared with the other checks: encoded once
             scans.append(
                 self._scan_column(
-                    Cells(view.values, view.indices),
+                    view,
                     key=name or header,
                     header=header,
                     position=position,
@@ -209,9 +191,9 @@ class Scanner:
             )
         return scans
 
-    def _scan_column(self, cells: Cells, *, key, header, position, kind, basis) -> ColumnScan:
-        sample = None if cells.distinct else sample_positions(len(cells.values))
-        filled = _mask(pc.not_equal(pc.utf8_trim_whitespace(cells.values), ""))
+    def _scan_column(self, view: Distinct, *, key, header, position, kind, basis) -> ColumnScan:
+        sample = None if view.repetitive else sample_positions(len(view.values))
+        filled = _mask(pc.not_equal(pc.utf8_trim_whitespace(view.values), ""))
         scan = ColumnScan(
             key=key,
             header=header,
@@ -219,7 +201,7 @@ class Scanner:
             in_contract=kind is not None,
             name_match=self.dictionary.match(header) or self.dictionary.match(key),
             public_basis=basis,
-            non_empty=int(cells.row_mask(filled).sum()),
+            non_empty=int(view.rows_where(filled).sum()),
             values_scanned=basis is None and kind in (None, "text"),
             sampled_rows=None if sample is None else len(sample),
         )
@@ -227,65 +209,65 @@ class Scanner:
             return scan
         if scan.values_scanned:
             names_apply = self._names_apply(header, key)
-            found = _Prefiltered.of(cells.values, with_context=names_apply and sample is not None)
-            flagged = self._scan_values(cells, scan, found)
+            found = _Prefiltered.of(view.values, with_context=names_apply and sample is not None)
+            flagged = self._scan_values(view, scan, found)
             if names_apply:
-                self._scan_names(cells, scan, sample, flagged, found)
-        measured = _Measure(cells, filled, sample)
+                self._scan_names(view, scan, sample, flagged, found)
+        measured = _Measure(view, filled, sample)
         if basis is None:
-            self._scan_identifier_column(cells, measured, scan)
+            self._scan_identifier_column(view, measured, scan)
             scan.sensitive_values = self._sensitive_values(measured)
         scan.minors = self._minors(header, measured)
         return scan
 
-    def _scan_values(self, cells: Cells, scan: ColumnScan, found: _Prefiltered) -> np.ndarray:
+    def _scan_values(self, view: Distinct, scan: ColumnScan, found: _Prefiltered) -> np.ndarray:
         flagged = found.prefilter
         if not len(flagged):
             return flagged
-        candidates = cells.values.take(pa.array(flagged))
+        candidates = view.values.take(pa.array(flagged))
         for detector, re2, python in self.compiled:
             hits = flagged[_matches(candidates, re2)]
-            kept, estimated = confirm(cells.values, hits, python, detector.confirm)
+            kept, estimated = confirm(view.values, hits, python, detector.confirm)
             if len(kept):
-                scan.detections[detector.id] = Detection(detector.id, cells.rows(kept), estimated)
+                scan.detections[detector.id] = Detection(detector.id, _rows(view, kept), estimated)
         return flagged
 
     def _names_apply(self, header: str, key: str) -> bool:
         return not (self.place_columns.in_name(header) or self.place_columns.in_name(key))
 
     def _scan_names(
-        self, cells: Cells, scan: ColumnScan, sample, flagged: np.ndarray, found: _Prefiltered
+        self, view: Distinct, scan: ColumnScan, sample, flagged: np.ndarray, found: _Prefiltered
     ) -> None:
         any_case = bool(scan.name_match and scan.name_match.category == "nombre")
         re2, python, confirmer = names.compiled(self.lists, any_case)
         if sample is None:
-            units, read = np.arange(len(cells.values)), cells.values
+            units, read = np.arange(len(view.values)), view.values
         else:
-            chosen = np.zeros(len(cells.values), dtype=bool)
+            chosen = np.zeros(len(view.values), dtype=bool)
             chosen[found.context] = True  # context words, every row
             chosen[sample] = True
             chosen[flagged] = True
             units = np.flatnonzero(chosen)
-            read = cells.values.take(pa.array(units))
+            read = view.values.take(pa.array(units))
         hits = units[_matches(read, re2)]
-        kept, estimated = confirm(cells.values, hits, python, confirmer.is_person)
+        kept, estimated = confirm(view.values, hits, python, confirmer.is_person)
         if len(kept):
-            scan.detections["nombre"] = Detection("nombre", cells.rows(kept), estimated)
+            scan.detections["nombre"] = Detection("nombre", _rows(view, kept), estimated)
 
-    def _scan_identifier_column(self, cells: Cells, measured: _Measure, scan: ColumnScan) -> None:
+    def _scan_identifier_column(self, view: Distinct, measured: _Measure, scan: ColumnScan) -> None:
         """Whole columns of document numbers: named as such, or dotted like cédulas."""
         match = scan.name_match
         if match and match.category == "identificador" and not match.sensitive:
             if measured.share(patterns.ID_CELL) >= ID_COLUMN_SHARE:
-                units = np.flatnonzero(_matches(cells.values, patterns.ID_CELL))
-                scan.detections["documento"] = Detection("documento", cells.rows(units))
+                units = np.flatnonzero(_matches(view.values, patterns.ID_CELL))
+                scan.detections["documento"] = Detection("documento", _rows(view, units))
             return
         if not scan.values_scanned or measured.count < MIN_VALUES_FOR_SHARES:
             return
         dotted = measured.share(patterns.DOTTED_ID_CELL)
         if dotted >= DOTTED_COLUMN_SHARE and measured.distinct_share() >= DOTTED_COLUMN_UNIQUE:
-            units = np.flatnonzero(_matches(cells.values, patterns.DOTTED_ID_CELL))
-            scan.detections["cedula_columna"] = Detection("cedula_columna", cells.rows(units))
+            units = np.flatnonzero(_matches(view.values, patterns.DOTTED_ID_CELL))
+            scan.detections["cedula_columna"] = Detection("cedula_columna", _rows(view, units))
 
     def _sensitive_values(self, measured: _Measure) -> str | None:
         if measured.count < MIN_VALUES_FOR_SHARES:
@@ -340,17 +322,17 @@ _CONTEXT_GROUP = "(?i:" + patterns.NAME_CONTEXT.removeprefix("(?i)") + ")"
 class _Measure:
     """Column-level shares over non-empty cells: all rows, their distinct values, or a sample."""
 
-    def __init__(self, cells: Cells, filled: np.ndarray, sample: np.ndarray | None):
-        self.cells = cells
+    def __init__(self, view: Distinct, filled: np.ndarray, sample: np.ndarray | None):
+        self.view = view
         if sample is not None:
-            self.values = cells.values.take(pa.array(sample))
+            self.values = view.values.take(pa.array(sample))
             self.weights = filled[sample].astype(np.int64)
-        elif cells.distinct:
-            self.values = cells.values
-            counts = np.bincount(cells.indices, minlength=len(cells.values) + 1)[:-1]
+        elif view.repetitive:
+            self.values = view.values
+            counts = view.counts()[:-1]  # cached on the view, shared with the other checks
             self.weights = np.where(filled, counts, 0)
         else:
-            self.values = cells.values
+            self.values = view.values
             self.weights = filled.astype(np.int64)
         self.count = int(self.weights.sum())
 
@@ -361,7 +343,7 @@ class _Measure:
         return self.share_of(_matches(pc.utf8_trim_whitespace(self.values), regex))
 
     def distinct_share(self) -> float:
-        if self.cells.distinct:
+        if self.view.repetitive:
             return float((self.weights > 0).sum() / self.count) if self.count else 0.0
         present = self.values.filter(pa.array(self.weights > 0))
         return pc.count_distinct(present).as_py() / self.count if self.count else 0.0

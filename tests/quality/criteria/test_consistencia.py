@@ -1,6 +1,7 @@
 """Consistencia: one case style, one date form, cross-column rules kept."""
 
 from datos_cali.quality.criteria import consistencia
+from datos_cali.reading.table import PROBE_ROWS
 from tests.quality.builders import context
 
 
@@ -27,6 +28,22 @@ def test_dates_written_two_ways(tmp_path):
     assert score.evidence["fechas_forma_distinta"] == 1
     assert score.value == 7.5
     assert score.findings[0].code == "fechas_en_varias_formas"
+
+
+def test_dates_written_two_ways_in_a_long_repetitive_column(tmp_path):
+    # Long enough for the reader's distinct view (more than PROBE_ROWS rows, few values):
+    # the shapes are counted once per distinct text, weighted by the rows holding it.
+    days = [f"2021-01-{day:02d}" for day in range(1, 29)]
+    dates = [days[i % len(days)] for i in range(PROBE_ROWS + 5_000)]
+    dates[5] = "05/03/2021"
+    ctx = context(tmp_path, {"fecha": dates}, kinds={"fecha": "date"})
+    assert ctx.raw_view("fecha").repetitive
+    score = consistencia.evaluate(ctx)
+    assert score.evidence["fechas_revisadas"] == len(dates)
+    assert score.evidence["fechas_forma_distinta"] == 1
+    (finding,) = score.findings
+    assert finding.code == "fechas_en_varias_formas" and finding.rows == [7]
+    assert "de 2 formas distintas" in finding.message
 
 
 def test_cross_column_rules(tmp_path):
