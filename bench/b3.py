@@ -37,9 +37,8 @@ def _frame(table, folder: Path, name: str):
 def _batches(frame, spec, coordinates):
     import numpy as np
 
-    from datos_cali.portals.records import canonical_rows, chunks
-    from datos_cali.portals.socrata import payload_size
-    from datos_cali.publish import CHUNK_BYTES, CHUNK_ROWS, rows_of
+    from datos_cali.portals.engine import CHUNK_BYTES, CHUNK_ROWS, rows_of
+    from datos_cali.portals.records import canonical_rows, chunks, payload_size
 
     for start in range(0, len(frame), CHUNK_ROWS):
         block = rows_of(frame, np.arange(start, min(start + CHUNK_ROWS, len(frame))))
@@ -72,10 +71,10 @@ class _Meter:
 
 def measure_republish(rows: str, folder: str) -> dict:
     from bench.data import vaccination_table, with_changes
-    from datos_cali.catalog.models import Portal as Target
+    from datos_cali.catalog.models import PortalName
+    from datos_cali.portals.engine import publish
     from datos_cali.portals.session import PortalSession
     from datos_cali.portals.state import PublicationState
-    from datos_cali.publish import publish
 
     work = Path(folder)
     shutil.rmtree(work, ignore_errors=True)
@@ -85,8 +84,8 @@ def measure_republish(rows: str, folder: str) -> dict:
     before = _frame(first, work, "v1.csv")
     after = _frame(with_changes(first, CHANGED_SHARE), work, "v2.csv")
     del first
-    with PortalSession(work / "estado", use_env=False) as session:
-        portal = session.portal(Target.DATOS_GOV_CO)
+    with PortalSession(work / "estado") as session:
+        portal = session.portal(PortalName.DATOS_GOV_CO)
         state = PublicationState(work / "estado", portal.key)
         meter = _Meter(portal, session.local)
         loaded = publish(before, spec, portal, state, coordinates=dataset.coordinates)

@@ -52,8 +52,8 @@ def flows(datasets: str, rows: str, folder: str) -> dict:
 
     prefect_defaults()
     started = time.perf_counter()
-    from flows import common
-    from flows.publish import publish_many
+    from datos_cali_flows import common
+    from datos_cali_flows.publish import publish_many
 
     imported = time.perf_counter()
     common.ensure_concurrency_limit()  # the first API call starts the ephemeral server
@@ -81,7 +81,7 @@ def library(datasets: str, rows: str, folder: str) -> dict:
     catalog = load_catalog(where.catalog)
     started = time.perf_counter()
     with (
-        PortalSession(where.state, use_env=False) as session,
+        PortalSession(where.state) as session,
         open_ledger() as ledger,
         ThreadPoolExecutor(WORKERS) as pool,
     ):

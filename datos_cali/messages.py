@@ -9,7 +9,6 @@ UNKNOWN_DATASET = "No existe un conjunto de datos con el identificador «{slug}�
 PATH_NOT_FOUND = "No se encuentra el archivo «{path}»."
 PATH_IS_DIRECTORY = "«{path}» es una carpeta, no un archivo."
 PATH_UNREADABLE = "No se pudo leer el archivo «{path}»: {reason}."
-CATALOG_INVALID = "El catálogo tiene errores; ejecute «datos-cali catalog check» para verlos."
 SCHEMA_INVALID = "El esquema «{name}» no se pudo cargar: {reason}"
 
 # --- format -----------------------------------------------------------------------------------
@@ -46,10 +45,6 @@ ENCODING_UNDECODABLE = (
 )
 ENCODING_CUT_CHARACTER = "termina a mitad de un carácter"
 ENCODING_FOREIGN_BYTES = "tiene bytes que no son de esa codificación"
-ENCODING_MOJIBAKE = (
-    "{count} celdas parecen tener tildes dañadas (p. ej. «Ã±» en lugar de «ñ»), "
-    "p. ej. en la fila {row}. Revise la codificación con que se exportó el archivo."
-)
 
 # --- structure --------------------------------------------------------------------------------
 STRUCTURE_RAGGED = "{count} filas tienen {actual} celdas y el encabezado tiene {expected}."

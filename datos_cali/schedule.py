@@ -8,7 +8,6 @@ from collections.abc import Iterable
 
 from datos_cali.catalog.models import Dataset, Frequency
 
-TIMEZONE = "America/Bogota"
 HOUR = 6  # before the working day, after overnight exports
 
 _CRON_TAIL = {
@@ -48,15 +47,3 @@ def due(
     datasets: Iterable[Dataset], last_success: dict[str, dt.datetime], now: dt.datetime
 ) -> list[str]:
     return sorted(d.slug for d in datasets if is_due(d, last_success.get(d.slug), now))
-
-
-def last_successes(ledger) -> dict[str, dt.datetime]:
-    """When each dataset was last confirmed on a portal (published, or checked unchanged).
-
-    The ledger's successful runs on a portal are `compliance.history.load_history` (a few
-    columns, one query); the rule is `compliance.history.last_successes`, which compliance
-    applies to a history cut at a past moment. Imported here: compliance imports this module.
-    """
-    from datos_cali.compliance import history
-
-    return history.last_successes(history.load_history(ledger))

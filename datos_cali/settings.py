@@ -1,4 +1,5 @@
-"""Where the project's files live and which environment variables change that.
+"""Where the project's files live, which environment variables change that, and the office's
+time zone.
 
 The library never reads `../shared`: the catalog, schemas and demo data ship in the repository.
 """
@@ -8,8 +9,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# The office's time zone (UTC−5 all year): schedules, office days, report times.
+OFFICE_TIMEZONE = "America/Bogota"
+OFFICE_ZONE = ZoneInfo(OFFICE_TIMEZONE)
 
 
 def _env_path(name: str, default: Path) -> Path:

@@ -1,8 +1,9 @@
-"""What every flow shares in one process: the portal session, credentials, the ledger.
+"""What every flow shares in one process: the portal session, credentials, the ledger, and the
+retry and concurrency policies.
 
-Credentials come from the environment, else from Prefect Secret blocks (`socrata-key-id`,
-`socrata-key-secret`, `socrata-app-token`, `ckan-api-token`); with none configured the run
-targets the embedded local portal.
+Credentials come from the environment, else from Prefect Secret blocks (each portal's
+credentials model says which: `datos_cali.portals.credentials`); a portal with none configured
+is the embedded local portal.
 """
 
 from __future__ import annotations
@@ -11,10 +12,17 @@ import atexit
 import os
 import threading
 
-from pydantic import SecretStr
+from prefect.blocks.system import Secret
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.actions import (
+    GlobalConcurrencyLimitCreate,
+    GlobalConcurrencyLimitUpdate,
+)
+from prefect.context import get_run_context
+from prefect.exceptions import ObjectNotFound
+from prefect.settings import PREFECT_API_URL
 
-from datos_cali.ledger import open_ledger
-from datos_cali.portals.credentials import CkanCredentials, SocrataCredentials
+from datos_cali.ledger import Ledger, open_ledger
 from datos_cali.portals.session import PortalSession
 from datos_cali.settings import paths
 
@@ -53,44 +61,16 @@ RETRY_TRANSIENT = {
 
 _lock = threading.Lock()
 _session: PortalSession | None = None
-_ledger = None
+_ledger: Ledger | None = None
 
 
 def _secret(name: str) -> str | None:
+    if os.environ.get("DATOS_CALI_NO_SECRET_BLOCKS"):
+        return None
     try:
-        from prefect.blocks.system import Secret
-
         return Secret.load(name).get()
-    except Exception:  # no such block, or no API: fall back to the local portal
+    except Exception:  # no such block, or no API: the portal is not configured
         return None
-
-
-def socrata_credentials() -> SocrataCredentials | None:
-    found = SocrataCredentials.from_env()
-    if found or os.environ.get("DATOS_CALI_NO_SECRET_BLOCKS"):
-        return found
-    key_id, secret = _secret("socrata-key-id"), _secret("socrata-key-secret")
-    if not (key_id and secret):
-        return None
-    token = _secret("socrata-app-token")
-    return SocrataCredentials(
-        domain=os.environ.get("SOCRATA_DOMAIN", "www.datos.gov.co"),
-        app_token=SecretStr(token) if token else None,
-        key_id=SecretStr(key_id),
-        key_secret=SecretStr(secret),
-    )
-
-
-def ckan_credentials() -> CkanCredentials | None:
-    found = CkanCredentials.from_env()
-    if found or os.environ.get("DATOS_CALI_NO_SECRET_BLOCKS"):
-        return found
-    token = _secret("ckan-api-token")
-    if not token:
-        return None
-    return CkanCredentials(
-        url=os.environ.get("CKAN_URL", "https://datos.cali.gov.co"), api_token=SecretStr(token)
-    )
 
 
 def portal_session() -> PortalSession:
@@ -98,18 +78,29 @@ def portal_session() -> PortalSession:
     global _session
     with _lock:
         if _session is None:
-            _session = PortalSession(
-                paths().state, socrata=socrata_credentials(), ckan=ckan_credentials(), use_env=False
-            )
+            _session = PortalSession.configured(paths().state, secret=_secret)
         return _session
 
 
-def ledger():
+def ledger() -> Ledger:
     global _ledger
     with _lock:
         if _ledger is None:
             _ledger = open_ledger()
         return _ledger
+
+
+def flow_run_id() -> str | None:
+    """The flow run this code runs in (from a flow or one of its tasks), for the ledger."""
+    try:
+        context = get_run_context()
+    except Exception:  # outside any run
+        return None
+    run = getattr(context, "flow_run", None)
+    if run is not None:
+        return str(run.id)
+    task_run = getattr(context, "task_run", None)
+    return str(task_run.flow_run_id) if task_run and task_run.flow_run_id else None
 
 
 def close() -> None:
@@ -132,8 +123,6 @@ _limit_ready: set[str] = set()
 
 def ensure_concurrency_limit_once(name: str = PORTAL_WRITES) -> None:
     """Per process and API: the limit must exist before the first write asks for a slot."""
-    from prefect.settings import PREFECT_API_URL
-
     key = f"{name}@{PREFECT_API_URL.value()}"
     if key not in _limit_ready:
         ensure_concurrency_limit(name)
@@ -151,13 +140,6 @@ def portal_write_limit() -> int:
 
 def ensure_concurrency_limit(name: str = PORTAL_WRITES, limit: int | None = None) -> None:
     """Create or resize the global concurrency limit on portal writes."""
-    from prefect.client.orchestration import get_client
-    from prefect.client.schemas.actions import (
-        GlobalConcurrencyLimitCreate,
-        GlobalConcurrencyLimitUpdate,
-    )
-    from prefect.exceptions import ObjectNotFound
-
     size = limit or portal_write_limit()
     with get_client(sync_client=True) as client:
         try:

@@ -20,9 +20,9 @@ from datos_cali.compliance import (
     refresh_compliance_figures,
 )
 from datos_cali.settings import paths
-from datos_cali.usage.spanish import percent
-from flows import common
-from flows.publish import publish_dataset
+from datos_cali.spanish import percent
+from datos_cali_flows import common
+from datos_cali_flows.publish import publish_dataset
 
 
 @task(name="calcular-cumplimiento", cache_policy=NO_CACHE)

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-OUTCOME_ES = {
-    "published": "publicado",
-    "unchanged": "sin cambios",
-    "rejected": "rechazado",
-    "failed": "falló",
-}
+from datos_cali.outcomes import label
 
 
 def summary_markdown(job, run, submission) -> str:
     lines = [
         f"# {job.dataset.title}",
         "",
-        f"- **Resultado:** {OUTCOME_ES.get(run.outcome, run.outcome)}",
+        f"- **Resultado:** {label(run.outcome)}",
         f"- **Organismo:** {job.dataset.organismo}",
     ]
     if submission is not None:
@@ -34,7 +29,7 @@ def summary_markdown(job, run, submission) -> str:
         for t in run.targets:
             link = f"[abrir]({t.url})" if t.url else "—"
             lines.append(
-                f"| {t.target} | {OUTCOME_ES.get(t.outcome, t.outcome)} | {t.created} | {t.updated} | {t.deleted} | {link} |"
+                f"| {t.target} | {label(t.outcome)} | {t.created} | {t.updated} | {t.deleted} | {link} |"
             )
     if run.report_path:
         lines += ["", f"Informe JSON: `{run.report_path}`"]
@@ -60,7 +55,7 @@ def sweep_table(runs) -> list[dict]:
     return [
         {
             "conjunto": run.slug,
-            "resultado": OUTCOME_ES.get(run.outcome, run.outcome),
+            "resultado": label(run.outcome),
             "filas": run.rows if run.rows is not None else "",
             "nuevas": sum(t.created for t in run.targets),
             "cambiadas": sum(t.updated for t in run.targets),

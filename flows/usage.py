@@ -18,6 +18,7 @@ from prefect.cache_policies import NO_CACHE
 
 from datos_cali.catalog import load_catalog
 from datos_cali.settings import paths
+from datos_cali.spanish import number
 from datos_cali.usage import (
     USAGE_DATASET,
     CollectionFailed,
@@ -25,9 +26,8 @@ from datos_cali.usage import (
     collect,
     refresh_usage_figures,
 )
-from datos_cali.usage.spanish import number
-from flows import common
-from flows.publish import publish_dataset
+from datos_cali_flows import common
+from datos_cali_flows.publish import publish_dataset
 
 KEPT = {True: "guardada", False: "ya había una hoy"}
 

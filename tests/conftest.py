@@ -55,6 +55,9 @@ def isolated_state(tmp_path_factory, monkeypatch):
     """Each test gets its own `.datos-cali` state folder."""
     state = tmp_path_factory.mktemp("state")
     monkeypatch.setenv("DATOS_CALI_STATE", str(state))
+    # Great Expectations (seconds per run) only where a test asks for it: the flows' tests and
+    # the report site's do, with DATOS_CALI_GX=1.
+    monkeypatch.setenv("DATOS_CALI_GX", "0")
     return state
 
 
@@ -77,7 +80,7 @@ def prefect_harness():
 @pytest.fixture
 def flow_process(prefect_harness):
     """Flows keep a per-process portal session and ledger; start each test with fresh ones."""
-    from flows import common
+    from datos_cali_flows import common
 
     common.close()
     yield

@@ -54,3 +54,26 @@ def test_every_test_the_readme_cites_exists(project_root):
             if f"def {name}(" not in source:
                 missing.append(f"{current}::{name}")
     assert missing == []
+
+
+def test_the_readme_layout_names_every_package_and_module(project_root):
+    """A new package (or top-level module) of the library gets its line in «Layout»."""
+    readme = (project_root / "README.md").read_text(encoding="utf-8")
+    layout = readme.split("## Layout", 1)[1].split("```", 2)[1]
+    named = {line.split()[0] for line in layout.splitlines() if line.startswith("  ")}
+    library = project_root / "datos_cali"
+    parts = {p.name + "/" for p in library.iterdir() if (p / "__init__.py").is_file()}
+    parts |= {p.name for p in library.glob("*.py") if p.name != "__init__.py"}
+    assert sorted(parts - named) == []
+    assert sorted(named - parts) == []  # and nothing that no longer exists
+
+
+def test_extending_names_files_that_exist(project_root):
+    """docs/extending.md tells the next engineer which files to touch: they must be there."""
+    guide = (project_root / "docs" / "extending.md").read_text(encoding="utf-8")
+    cited = set(
+        re.findall(r"`((?:datos_cali|flows|tests|quality|datasets|schemas)/[\w/.-]+)`", guide)
+    )
+    assert cited, "the guide names no file"
+    missing = sorted(c for c in cited if not (project_root / c.rstrip("/")).exists())
+    assert missing == []

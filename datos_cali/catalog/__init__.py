@@ -1,7 +1,7 @@
 """The catalog the Transparency Office edits: `datasets/organismos.yaml` + one YAML per dataset."""
 
 from datos_cali.catalog.loader import Catalog, CatalogProblem, load_catalog
-from datos_cali.catalog.models import Dataset, Frequency, Organismo, Portal
+from datos_cali.catalog.models import Dataset, Frequency, Organismo, PortalName
 
 __all__ = [
     "Catalog",
@@ -9,6 +9,6 @@ __all__ = [
     "Dataset",
     "Frequency",
     "Organismo",
-    "Portal",
+    "PortalName",
     "load_catalog",
 ]

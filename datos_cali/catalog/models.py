@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+NAME_PATTERN = r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$"  # a registered portal or source kind
 FIELD_NAME_PATTERN = r"^[a-z][a-z0-9_]*$"
 
 
@@ -60,7 +61,14 @@ _PERIODS: dict[Frequency, dt.timedelta | None] = {
 }
 
 
-class Portal(StrEnum):
+class PortalName(StrEnum):
+    """The city's two portals, as the catalog names them in `targets[].portal`.
+
+    A target names a registered portal adapter (`datos_cali.portals.registry`); these are the
+    built-in ones. Another registered name is accepted too: `catalog check` and every run refuse
+    a name that no adapter answers to.
+    """
+
     DATOS_GOV_CO = "datos.gov.co"  # Socrata
     DATOS_CALI = "datos.cali.gov.co"  # CKAN
 
@@ -89,53 +97,19 @@ class OrganismosFile(Strict):
 # --- sources ----------------------------------------------------------------------------------
 
 
-class InboxSource(Strict):
-    """A file dropped by the organismo in its inbox folder; the newest matching file wins."""
+class SourceConfig(BaseModel):
+    """Where the dataset's submissions come from: `kind` names a registered source kind
+    (`datos_cali.sources.registry`: inbox, url, sql, socrata, ckan, file, …) and the other keys
+    are that kind's settings. Each kind checks its own keys with its own strict model, so
+    `catalog check` and every run refuse an unknown kind or a misspelt key."""
 
-    kind: Literal["inbox"]
-    pattern: str = "*"
+    model_config = ConfigDict(extra="allow", frozen=True)
 
+    kind: Annotated[str, Field(pattern=NAME_PATTERN)]
 
-class UrlSource(Strict):
-    kind: Literal["url"]
-    location: Annotated[str, Field(pattern=r"^https?://")]
-
-
-class SqlSource(Strict):
-    """A query through SQLAlchemy; `location` is a URL or `env:VARIABLE` holding one."""
-
-    kind: Literal["sql"]
-    location: str
-    query: str
-
-
-class SocrataSource(Strict):
-    """An existing Socrata dataset (federation): `location` is the domain URL."""
-
-    kind: Literal["socrata"]
-    location: Annotated[str, Field(pattern=r"^https?://")]
-    asset_id: Annotated[str, Field(pattern=r"^[a-z0-9]{4}-[a-z0-9]{4}$")]
-
-
-class CkanSource(Strict):
-    """An existing CKAN DataStore resource (federation)."""
-
-    kind: Literal["ckan"]
-    location: Annotated[str, Field(pattern=r"^https?://")]
-    resource_id: str
-
-
-class FileSource(Strict):
-    """A file at a fixed path (relative paths are relative to the project root)."""
-
-    kind: Literal["file"]
-    location: str
-
-
-Source = Annotated[
-    InboxSource | UrlSource | SqlSource | SocrataSource | CkanSource | FileSource,
-    Field(discriminator="kind"),
-]
+    def settings(self) -> dict:
+        """The keys as written in the catalog, for the kind's model to check."""
+        return self.model_dump()
 
 
 # --- reading hints ----------------------------------------------------------------------------
@@ -183,7 +157,7 @@ class PortalMetadata(Strict):
 
 
 class Target(Strict):
-    portal: Portal
+    portal: Annotated[str, Field(pattern=NAME_PATTERN)]  # a registered portal, see PortalName
     asset_id: str | None = None  # set once the dataset exists on the real portal
 
 
@@ -238,7 +212,7 @@ class Dataset(Strict):
     title: Annotated[str, Field(min_length=5)]
     description: Annotated[str, Field(min_length=20)]
     organismo: Annotated[str, Field(pattern=SLUG_PATTERN)]
-    source: Source
+    source: SourceConfig
     schema_: Annotated[str, Field(alias="schema", pattern=SLUG_PATTERN)]
     row_identifier: str | None
     frequency: Frequency

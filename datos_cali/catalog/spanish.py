@@ -15,9 +15,6 @@ _TEMPLATES = {
     "date_from_datetime_parsing": "«{loc}» no es una fecha aaaa-mm-dd ({input})",
     "date_parsing": "«{loc}» no es una fecha aaaa-mm-dd ({input})",
     "value_error": "«{loc}»: {msg}",
-    "union_tag_invalid": "«{loc}» tiene un tipo de fuente desconocido ({input}); "
-    "use: inbox, url, sql, socrata, ckan, file",
-    "union_tag_not_found": "«{loc}» debe indicar «kind»",
     "string_type": "«{loc}» debe ser texto",
     "dict_type": "«{loc}» debe ser un mapa de claves",
     "list_type": "«{loc}» debe ser una lista",

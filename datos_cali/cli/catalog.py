@@ -12,7 +12,8 @@ from datos_cali.settings import paths
 @catalog_app.command("check")
 def check() -> None:
     """Valida todo el catálogo: claves, organismos, esquemas y columnas. Sale con 1 si hay errores."""
-    from datos_cali.catalog.check import check_catalog
+    # Deferred: a command loads its engine only when it runs (see datos_cali.cli).
+    from datos_cali.catalog_check import check_catalog
 
     where = paths()
     catalog, problems = check_catalog(where.catalog, where.schemas, where.root)
@@ -31,6 +32,7 @@ def check() -> None:
 @catalog_app.command("list")
 def list_datasets() -> None:
     """Lista los conjuntos del catálogo con su organismo, frecuencia y portales."""
+    # Deferred: a command loads its engine only when it runs (see datos_cali.cli).
     from rich.table import Table
 
     catalog = project_catalog()
@@ -42,6 +44,6 @@ def list_datasets() -> None:
             slug,
             dataset.organismo,
             dataset.frequency.value,
-            ", ".join(t.portal.value for t in dataset.targets),
+            ", ".join(t.portal for t in dataset.targets),
         )
     out.print(table)

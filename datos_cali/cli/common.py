@@ -25,6 +25,7 @@ def die(message: str, code: int = EXIT_COULD_NOT_RUN) -> NoReturn:
 
 def project_catalog():
     """The catalog of this checkout (`DATOS_CALI_HOME`), parsed once per version of its files."""
+    # Deferred: a command loads its engine only when it runs (see datos_cali.cli).
     from datos_cali.catalog import load_catalog
 
     return load_catalog(paths().catalog)

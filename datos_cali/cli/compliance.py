@@ -40,6 +40,7 @@ def report_command(
 ) -> None:
     """Cumplimiento por organismo: plan de apertura (publicados y a tiempo), conjuntos
     desactualizados según su frecuencia, y conjuntos nuevos frente a actualizados."""
+    # Deferred: a command loads its engine only when it runs (see datos_cali.cli).
     from datos_cali.compliance import compliance_from_ledger
     from datos_cali.ledger import open_ledger
 
@@ -53,7 +54,8 @@ def report_command(
 
 
 def _print_report(report) -> None:
-    from datos_cali.usage.spanish import percent
+    # Deferred: a command loads its engine only when it runs (see datos_cali.cli).
+    from datos_cali.spanish import percent
 
     total = report.overall
     out.print(f"[bold]{TITLE.format(year=report.year, as_of=report.cut_day.isoformat())}[/]")
@@ -84,9 +86,10 @@ def _print_report(report) -> None:
 
 
 def _summary_table(report):
+    # Deferred: a command loads its engine only when it runs (see datos_cali.cli).
     from rich.table import Table
 
-    from datos_cali.usage.spanish import percent
+    from datos_cali.spanish import percent
 
     table = Table(title="Por organismo", title_justify="left")
     table.add_column("Organismo", overflow="fold", min_width=18)
@@ -108,6 +111,7 @@ def _summary_table(report):
 
 
 def _commitments_table(commitments):
+    # Deferred: a command loads its engine only when it runs (see datos_cali.cli).
     from rich.table import Table
 
     from datos_cali.compliance import STATUS_ES
@@ -127,6 +131,7 @@ def _commitments_table(commitments):
 
 
 def _stale_table(stale):
+    # Deferred: a command loads its engine only when it runs (see datos_cali.cli).
     from rich.table import Table
 
     from datos_cali.compliance.report import ZONE

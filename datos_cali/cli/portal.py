@@ -67,6 +67,7 @@ def serve(
     ),
 ) -> None:
     """Inicia el portal local (API de Socrata) en esta máquina hasta que se pulse Ctrl-C."""
+    # Deferred: a command loads its engine only when it runs (see datos_cali.cli).
     from datos_cali.localportal import FaultSettings, LocalPortal
 
     try:

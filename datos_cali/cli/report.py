@@ -26,15 +26,18 @@ def build(
     out_dir: Path | None = typer.Option(None, "--out", help=OUT_HELP),
 ) -> None:
     """Genera el sitio estático de informes de calidad para auditores (índice, organismos, conjuntos)."""
+    # Deferred, like every engine a command uses: the CLI registers all its commands at
+    # start-up, and `datos-cali validate` must not pay for the ledger or the site.
+    from datos_cali import auditsite
     from datos_cali.ledger import open_ledger
-    from datos_cali.reportsite import DestinationError, build_site
+    from datos_cali.reportsite import DestinationError
 
     catalog = project_catalog()
     if catalog.problems:
         err.print(CATALOG_PROBLEMS.format(count=len(catalog.problems)))
     try:
         with open_ledger() as ledger:
-            site = build_site(out_dir, ledger=ledger, catalog=catalog)
+            site = auditsite.build(out_dir, ledger=ledger, catalog=catalog)
     except DestinationError as exc:
         die(str(exc))
     out.print(

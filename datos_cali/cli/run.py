@@ -16,17 +16,17 @@ from datos_cali.cli.common import (
     out,
     project_catalog,
 )
+from datos_cali.outcomes import Outcome
 from datos_cali.settings import paths
 
 NOTHING_CHOSEN = "Indique conjuntos, o use --all o --due."
 UNKNOWN = "No existen en el catálogo: {slugs}."
-OUTCOME_ES = {
-    "published": "publicado",
-    "unchanged": "sin cambios",
-    "rejected": "rechazado",
-    "failed": "falló",
+STYLE = {
+    Outcome.PUBLISHED: "green",
+    Outcome.UNCHANGED: "cyan",
+    Outcome.REJECTED: "red",
+    Outcome.FAILED: "bold red",
 }
-STYLE = {"published": "green", "unchanged": "cyan", "rejected": "red", "failed": "bold red"}
 
 
 def prefect_defaults() -> None:
@@ -57,8 +57,9 @@ def run(
 ) -> None:
     """Publica conjuntos con los flujos de Prefect y muestra un resumen.
 
-    Sin credenciales configuradas publica en el portal local embebido. Sale con 1 si algún
-    conjunto falló o fue rechazado.
+    Un conjunto corre el mismo flujo que su despliegue programado; varios, o --all, el mismo
+    barrido que los despliegues de barrido. Sin credenciales configuradas publica en el portal
+    local embebido. Sale con 1 si algún conjunto falló o fue rechazado.
     """
     catalog = project_catalog()
     if all_datasets:
@@ -74,17 +75,21 @@ def run(
         chosen = None
     results = _run_flows(chosen)
     _print_summary(results)
-    bad = [r for r in results if r.outcome in ("failed", "rejected")]
+    bad = [r for r in results if r.outcome in (Outcome.FAILED, Outcome.REJECTED)]
     raise typer.Exit(EXIT_BLOCKED if bad else EXIT_OK)
 
 
 def _run_flows(chosen: list[str] | None):
+    """One dataset: the flow its deployment runs; several: the sweep; none chosen: --due."""
+    # Deferred: a command loads its engine only when it runs (see datos_cali.cli).
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    # Prefect reads its settings when imported, and takes seconds to import: only here.
     prefect_defaults()
+    # Deferred: a command loads its engine only when it runs (see datos_cali.cli).
     from datos_cali import events
-    from flows import common
-    from flows.publish import publish_due, publish_many
+    from datos_cali_flows import common
+    from datos_cali_flows.publish import publish_dataset, publish_due, publish_many
 
     columns = (
         TextColumn("{task.description}"),
@@ -100,11 +105,16 @@ def _run_flows(chosen: list[str] | None):
             if kind == "dataset_finished":
                 run = data["run"]
                 progress.advance(bar)
-                progress.console.print(f"  {run.slug}: {OUTCOME_ES.get(run.outcome, run.outcome)}")
+                progress.console.print(f"  {run.slug}: {run.outcome.label}")
 
         unsubscribe = events.subscribe(on_event)
         try:
-            results = publish_many(chosen) if chosen is not None else publish_due()
+            if chosen is None:
+                results = publish_due()
+            elif len(chosen) == 1:
+                results = [publish_dataset(chosen[0])]
+            else:
+                results = publish_many(chosen)
         finally:
             unsubscribe()
             common.close()
@@ -112,6 +122,7 @@ def _run_flows(chosen: list[str] | None):
 
 
 def _print_summary(results) -> None:
+    # Deferred: a command loads its engine only when it runs (see datos_cali.cli).
     from rich.table import Table
 
     table = Table(title="Resumen de la ejecución")
@@ -130,7 +141,7 @@ def _print_summary(results) -> None:
     for run in sorted(results, key=lambda r: r.slug):
         table.add_row(
             run.slug,
-            f"[{STYLE.get(run.outcome, '')}]{OUTCOME_ES.get(run.outcome, run.outcome)}[/]",
+            f"[{STYLE[run.outcome]}]{run.outcome.label}[/]",
             "" if run.rows is None else str(run.rows),
             str(sum(t.created for t in run.targets)),
             str(sum(t.updated for t in run.targets)),
@@ -160,7 +171,7 @@ def demo() -> None:
     catalog = project_catalog()
     copied = 0
     for dataset in catalog.datasets.values():
-        if not dataset.demo or dataset.source.kind != "inbox":
+        if not dataset.demo or dataset.source.kind != "inbox":  # demos are inbox submissions
             continue
         source = where.root / dataset.demo
         folder = where.inbox / dataset.organismo
@@ -178,6 +189,7 @@ def deployments(
     ),
 ) -> None:
     """Regenera prefect.yaml desde el catálogo: un despliegue por conjunto y los barridos."""
+    # Deferred: a command loads its engine only when it runs (see datos_cali.cli).
     from datos_cali.deployments import render
 
     where = paths()

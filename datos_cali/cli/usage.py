@@ -39,16 +39,17 @@ def collect_command() -> None:
     Una segunda lectura el mismo día no cambia nada: se conserva la primera del día.
     Sale con 1 si algún portal o conjunto no se pudo leer.
     """
+    # Deferred: a command loads its engine only when it runs (see datos_cali.cli).
     from rich.table import Table
 
     from datos_cali.ledger import open_ledger
     from datos_cali.portals.session import PortalSession
+    from datos_cali.spanish import number
     from datos_cali.usage import CollectionFailed, collect
-    from datos_cali.usage.spanish import number
 
     where = paths()
     failures = []
-    with PortalSession(where.state) as session, open_ledger() as ledger:
+    with PortalSession.configured(where.state) as session, open_ledger() as ledger:
         try:
             snapshots = collect(session, ledger, project_catalog(), dt.datetime.now(dt.UTC))
         except CollectionFailed as exc:
@@ -84,6 +85,7 @@ def report_command(
     ),
 ) -> None:
     """Visitas y descargas por conjunto, organismo, portal, mes y año, y los más consultados."""
+    # Deferred: a command loads its engine only when it runs (see datos_cali.cli).
     from datos_cali.ledger import open_ledger
     from datos_cali.usage import usage_report
 
@@ -104,7 +106,8 @@ def report_command(
 
 
 def _print_report(report) -> None:
-    from datos_cali.usage.spanish import decimal, number
+    # Deferred: a command loads its engine only when it runs (see datos_cali.cli).
+    from datos_cali.spanish import decimal, number
 
     suffix = f" de {report.year}" if report.year else ""
     if report.empty:
@@ -130,9 +133,10 @@ def _print_report(report) -> None:
 
 
 def _table(title: str, lines, *, organismo: bool = False):
+    # Deferred: a command loads its engine only when it runs (see datos_cali.cli).
     from rich.table import Table
 
-    from datos_cali.usage.spanish import decimal, number
+    from datos_cali.spanish import decimal, number
 
     table = Table(title=title, title_justify="left")
     table.add_column("Nombre", overflow="fold")

@@ -73,6 +73,7 @@ def validate(
 
     Código de salida: 0 = se puede publicar, 1 = bloqueado, 2 = no se pudo revisar.
     """
+    # Deferred: a command loads its engine only when it runs (see datos_cali.cli).
     from datos_cali.contracts.schema import ContractError, load_contract
     from datos_cali.precheck import precheck
 
@@ -112,6 +113,7 @@ def validate(
 
 
 def _print_human(result) -> None:
+    # Deferred: a command loads its engine only when it runs (see datos_cali.cli).
     from rich.table import Table
 
     out.print(f"[bold]Archivo:[/] {result.file}")
@@ -143,6 +145,7 @@ def _print_human(result) -> None:
 
 def _print_scores(result) -> None:
     """One compact line: «Completitud 9,8 · Unicidad 10,0 · …» and the weighted index."""
+    # Deferred: a command loads its engine only when it runs (see datos_cali.cli).
     from datos_cali.quality import messages as quality_messages
     from datos_cali.quality import registry
 

@@ -1,6 +1,6 @@
 """The compliance figures as an open dataset: one row per organismo and year.
 
-Published like the usage figures (see `datos_cali.usage.figures`): written as a CSV into the
+Published like the usage figures (`datos_cali.sources.inbox.submit_rows`): written as a CSV into the
 `transparencia` inbox, then run through the ordinary publishing flow. The years are those of
 the opening plans plus any year with publications; each is taken as of its close (or now).
 No totals row: the rows are the organismos, and the totals are their sum.
@@ -16,7 +16,7 @@ from datos_cali.catalog import Catalog
 from datos_cali.compliance.history import Publication, load_history
 from datos_cali.compliance.report import ZONE, compliance_report, plan_years
 from datos_cali.settings import Paths
-from datos_cali.usage.figures import write_submission
+from datos_cali.sources.inbox import submit_rows
 
 COMPLIANCE_DATASET = "cumplimiento-plan-apertura"
 
@@ -64,4 +64,4 @@ def refresh_compliance_figures(
     None when there is nothing to publish, or the catalog has no compliance dataset.
     """
     rows = compliance_figures(catalog, load_history(ledger), now)
-    return write_submission(COMPLIANCE_DATASET, rows, catalog, where, now) if rows else None
+    return submit_rows(COMPLIANCE_DATASET, rows, catalog, where, now) if rows else None

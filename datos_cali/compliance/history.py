@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from datos_cali.ledger.models import TARGET_NONE, Outcome, RunRecord
+from datos_cali.ledger.models import RunRecord
+from datos_cali.outcomes import NO_TARGET, Outcome
 
 SUCCESSES = (Outcome.PUBLISHED.value, Outcome.UNCHANGED.value)
 
@@ -42,7 +43,7 @@ def load_history(ledger) -> list[Publication]:
             RunRecord.outcome,
             RunRecord.finished_at,
         )
-        .where(RunRecord.outcome.in_(SUCCESSES), RunRecord.target != TARGET_NONE)
+        .where(RunRecord.outcome.in_(SUCCESSES), RunRecord.target != NO_TARGET)
         .order_by(RunRecord.finished_at, RunRecord.id)
     )
     with engine.connect() as connection:
@@ -64,8 +65,8 @@ def first_publications(history: Iterable[Publication]) -> dict[str, dt.datetime]
 
 
 def last_successes(history: Iterable[Publication]) -> dict[str, dt.datetime]:
-    """When each dataset was last confirmed on a portal, over a history that may be cut at a
-    past moment; `datos_cali.schedule.last_successes` applies it to the whole ledger."""
+    """When each dataset was last confirmed on a portal (published, or checked unchanged), over
+    a history that may be cut at a past moment: what `schedule.due` measures periods from."""
     found: dict[str, dt.datetime] = {}
     for item in history:
         if item.dataset not in found or item.at > found[item.dataset]:

@@ -22,7 +22,6 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 from datos_cali.catalog import Catalog
 from datos_cali.compliance.history import (
@@ -32,9 +31,10 @@ from datos_cali.compliance.history import (
     load_history,
     until,
 )
-from datos_cali.schedule import TIMEZONE, is_due
+from datos_cali.schedule import is_due
+from datos_cali.settings import OFFICE_ZONE
 
-ZONE = ZoneInfo(TIMEZONE)
+ZONE = OFFICE_ZONE
 OVERALL = "total"
 OVERALL_NAME = "Todos los organismos"
 

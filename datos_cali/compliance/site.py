@@ -18,7 +18,7 @@ from datos_cali.compliance.report import (
     plan_years,
 )
 from datos_cali.reportsite import Series, SiteContext, SitePage, bar_chart, csv_file
-from datos_cali.usage.spanish import percent
+from datos_cali.spanish import percent
 
 INDEX = "cumplimiento/index.html"
 TITLE = "Cumplimiento del plan de apertura {year}"

@@ -7,7 +7,7 @@ with open_ledger() as ledger:          # migrates to head first; DATOS_CALI_DB_U
 """
 
 from datos_cali.ledger.engine import create_ledger_engine, display_url, ledger_url
-from datos_cali.ledger.models import TARGET_NONE, Base, Outcome, RunRecord
+from datos_cali.ledger.models import Base, RunRecord
 from datos_cali.ledger.repository import Ledger, OutcomeCount, new_run_id, open_ledger
 from datos_cali.ledger.versioning import (
     current_revision,
@@ -18,10 +18,8 @@ from datos_cali.ledger.versioning import (
 )
 
 __all__ = [
-    "TARGET_NONE",
     "Base",
     "Ledger",
-    "Outcome",
     "OutcomeCount",
     "RunRecord",
     "create_ledger_engine",

@@ -8,7 +8,6 @@ under `migrations/versions/` (see `datos_cali.ledger.guards` to make it append-o
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -27,6 +26,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
+
+from datos_cali.outcomes import Outcome
 
 NAIVE_DATETIME = "La fecha «{value}» no tiene zona horaria; el registro guarda instantes en UTC."
 
@@ -69,23 +70,13 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-class Outcome(StrEnum):
-    PUBLISHED = "published"  # the portal confirmed the new rows
-    UNCHANGED = "unchanged"  # same bytes or same rows as last published: nothing sent
-    REJECTED = "rejected"  # the contract or a quality gate stopped it: final, not retried
-    FAILED = "failed"  # something broke (network, portal, bug): may be retried
-
-
-TARGET_NONE = "none"  # a run rejected or failed before any portal was chosen
-
-
 class RunRecord(Base):
     """One run of one dataset against one target portal; a run to two portals is two rows."""
 
     __tablename__ = "runs"
     __table_args__ = (
         CheckConstraint(
-            "outcome IN ('published', 'unchanged', 'rejected', 'failed')", name="outcome"
+            f"outcome IN ({', '.join(repr(o.value) for o in Outcome)})", name="outcome"
         ),
         Index(None, "dataset", "target", "started_at"),
         Index(None, "started_at"),

@@ -25,10 +25,11 @@ from datos_cali.ledger.engine import (
     ledger_url,
     write_transaction,
 )
-from datos_cali.ledger.models import TARGET_NONE, Outcome, RunRecord
+from datos_cali.ledger.models import RunRecord
 from datos_cali.ledger.versioning import upgrade_engine
+from datos_cali.outcomes import NO_TARGET, Outcome
+from datos_cali.settings import OFFICE_TIMEZONE
 
-OFFICE_TIMEZONE = "America/Bogota"
 Period = Literal["day", "week", "month", "year"]
 _PERIOD_FORMATS = {"day": "%Y-%m-%d", "week": "%G-W%V", "month": "%Y-%m", "year": "%Y"}
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -234,7 +235,7 @@ def _complete(run: RunRecord) -> None:
     if run.run_id is None:
         run.run_id = new_run_id()
     if run.target is None:
-        run.target = TARGET_NONE
+        run.target = NO_TARGET
     allowed = [o.value for o in Outcome]
     if str(run.outcome) not in allowed:
         raise ValueError(BAD_OUTCOME.format(value=run.outcome, allowed=", ".join(allowed)))

@@ -45,7 +45,6 @@ _ALIASES = {
     "boolean": BOOL,
     "json": JSON,
 }
-KNOWN_TYPES = tuple(_ALIASES)
 KEY_SEPARATOR = "\x1f"
 
 _NUMBER = re.compile(r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$")

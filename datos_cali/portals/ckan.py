@@ -58,12 +58,13 @@ from ckanapi.errors import (
     ValidationError,
 )
 
+from datos_cali.catalog.models import PortalName
 from datos_cali.portals import http
 from datos_cali.portals.base import DatasetSpec, Portal, PortalError, Traffic, Usage, WriteResult
 from datos_cali.portals.credentials import CkanCredentials
 from datos_cali.portals.records import FLOATING_TIMESTAMP, number
 
-TARGET = "datos.cali.gov.co"
+TARGET = PortalName.DATOS_CALI.value
 ACTION_PATH = "api/3/action/"
 USER_AGENT = "datos-cali (Alcaldía de Santiago de Cali) ckanapi/4.11"
 CONNECT_TIMEOUT = 10.0

@@ -8,6 +8,7 @@ rows to their wire format and back.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -110,3 +111,8 @@ def same_value(expected, actual) -> bool:
 
 def differences(expected: dict, actual: dict, fields: Sequence[str]) -> list[str]:
     return [f for f in fields if not same_value(expected.get(f), actual.get(f))]
+
+
+def payload_size(row: dict) -> int:
+    """Approximate bytes of a row in a JSON body (for chunking by size, on any portal)."""
+    return len(json.dumps(row, ensure_ascii=False, default=str)) + 2

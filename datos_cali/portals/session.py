@@ -2,6 +2,7 @@
 
 One `PortalSession` per run: the embedded local portal (started in-process on a free port, data
 under `<state>/portal`) is shared by every dataset and target of the run and stopped at the end.
+Which adapter answers a target is the registry's business (`datos_cali.portals.registry`).
 """
 
 from __future__ import annotations
@@ -9,47 +10,29 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from pydantic import SecretStr
-
-from datos_cali.catalog.models import Portal as Target
+from datos_cali.localportal import LocalPortal
+from datos_cali.portals import registry
 from datos_cali.portals.base import Portal
-from datos_cali.portals.credentials import CkanCredentials, SocrataCredentials
-
-LOCAL_KEY = "local"
-
-
-def local_socrata(local) -> SocrataCredentials:
-    """What the Socrata adapter needs to reach a running `LocalPortal` (plain HTTP)."""
-    creds = local.credentials
-    return SocrataCredentials(
-        domain=local.domain,
-        scheme="http",
-        app_token=SecretStr(creds.app_token),
-        key_id=SecretStr(creds.key_id),
-        key_secret=SecretStr(creds.key_secret),
-    )
-
-
-def local_ckan(local) -> CkanCredentials:
-    """What the CKAN adapter needs to reach a running `LocalPortal`."""
-    return CkanCredentials(url=local.url, api_token=SecretStr(local.credentials.ckan_token))
+from datos_cali.portals.credentials import PortalCredentials, SecretLookup
 
 
 class PortalSession:
     def __init__(
         self,
         state_dir: Path,
-        *,
-        socrata: SocrataCredentials | None = None,
-        ckan: CkanCredentials | None = None,
-        use_env: bool = True,
+        credentials: dict[str, PortalCredentials] | None = None,
     ):
+        """`credentials` by target name; a target without any publishes to the local portal."""
         self.state_dir = Path(state_dir)
-        self.socrata = socrata or (SocrataCredentials.from_env() if use_env else None)
-        self.ckan = ckan or (CkanCredentials.from_env() if use_env else None)
-        self._local = None
+        self.credentials = dict(credentials or {})
+        self._local: LocalPortal | None = None
         self._lock = threading.Lock()  # flows share one session across worker threads
-        self._portals: dict[Target, Portal] = {}
+        self._portals: dict[str, Portal] = {}
+
+    @classmethod
+    def configured(cls, state_dir: Path, secret: SecretLookup | None = None) -> PortalSession:
+        """A session with every portal's credentials from the environment (then `secret`)."""
+        return cls(state_dir, registry.configured_credentials(registry.ADAPTERS.names(), secret))
 
     def __enter__(self) -> PortalSession:
         return self
@@ -58,19 +41,14 @@ class PortalSession:
         self.close()
 
     @property
-    def local(self):
+    def local(self) -> LocalPortal:
         """The embedded portal, started on first use."""
         with self._lock:
             if self._local is None:
-                from datos_cali.localportal import LocalPortal
-
                 self._local = LocalPortal(self.state_dir / "portal").start()
             return self._local
 
-    def is_local(self, target: Target) -> bool:
-        return (self.socrata if target == Target.DATOS_GOV_CO else self.ckan) is None
-
-    def portal(self, target: Target) -> Portal:
+    def portal(self, target: str) -> Portal:
         """The session's shared adapter for `target`."""
         if target not in self._portals:
             portal = self._open(target)
@@ -78,22 +56,17 @@ class PortalSession:
                 self._portals.setdefault(target, portal)
         return self._portals[target]
 
-    def open(self, target: Target) -> Portal:
+    def open(self, target: str) -> Portal:
         """A fresh adapter (its own traffic counters); the caller closes it."""
         return self._open(target)
 
-    def _open(self, target: Target) -> Portal:
-        if target == Target.DATOS_GOV_CO:
-            from datos_cali.portals.socrata import SocrataPortal
-
-            if self.socrata is not None:
-                return SocrataPortal(self.socrata)
-            return SocrataPortal(local_socrata(self.local), key=f"socrata@{LOCAL_KEY}")
-        from datos_cali.portals.ckan import CkanPortal
-
-        if self.ckan is not None:
-            return CkanPortal(self.ckan)
-        return CkanPortal(local_ckan(self.local), key=f"ckan@{LOCAL_KEY}")
+    def _open(self, target: str) -> Portal:
+        entry = registry.adapter(target)
+        adapter = entry.load()
+        if target in self.credentials:
+            return adapter(self.credentials[target])
+        local = entry.credentials.for_local(self.local)
+        return adapter(local, key=f"{entry.family}@{registry.LOCAL}")
 
     def close(self) -> None:
         for portal in self._portals.values():

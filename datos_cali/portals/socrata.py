@@ -8,13 +8,13 @@ get urllib3 retry adapters mounted (`session_adapter`), reads and writes get sep
 from __future__ import annotations
 
 import contextlib
-import json
 import time
 from collections.abc import Iterable, Sequence
 
 import requests
 from sodapy import Socrata
 
+from datos_cali.catalog.models import PortalName
 from datos_cali.portals import http
 from datos_cali.portals.base import (
     DatasetSpec,
@@ -27,7 +27,7 @@ from datos_cali.portals.base import (
 from datos_cali.portals.credentials import SocrataCredentials
 from datos_cali.portals.records import number
 
-TARGET = "datos.gov.co"
+TARGET = PortalName.DATOS_GOV_CO.value
 PAGE = 50_000
 KEYS_PER_QUERY = 100
 COPY_WAIT_SECONDS = 600
@@ -373,9 +373,4 @@ class SocrataPortal(Portal):
             client.close()
 
 
-def payload_size(row: dict) -> int:
-    """Approximate bytes of a row in the JSON body (for chunking by size)."""
-    return len(json.dumps(row, ensure_ascii=False, default=str)) + 2
-
-
-__all__ = ["SocrataPortal", "payload_size"]
+__all__ = ["SocrataPortal"]

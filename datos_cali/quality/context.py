@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from datos_cali.catalog.models import Dataset, Organismo
 from datos_cali.contracts.coerce import Masker, TypedColumns, TypedTable
@@ -99,13 +98,6 @@ class QualityContext:
 
     def columns_of(self, *kinds: str) -> list[str]:
         return [c for c in self.frame.columns if self.kind(c) in kinds]
-
-    def raw_text(self, column: str) -> pa.Array | None:
-        """The cells of a contract column as the organismo wrote them (None if not in the file)."""
-        if column not in self.positions:
-            return None
-        text = self.raw.column(self.positions[column])
-        return text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
 
     def view(self, column: str) -> Distinct | None:
         """The typed column as distinct values and their rows, when it repeats itself."""

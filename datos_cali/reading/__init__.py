@@ -5,6 +5,7 @@
 then turns text into the schema's types, reporting what it could not convert.
 """
 
-from datos_cali.reading.table import RawTable, ReadError, read_table
+from datos_cali.reading.read import read_table
+from datos_cali.reading.table import RawTable, ReadError
 
 __all__ = ["RawTable", "ReadError", "read_table"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -12,10 +11,10 @@ import pyarrow.compute as pc
 
 from datos_cali import messages
 from datos_cali.findings import Finding, Kind, Severity
-from datos_cali.reading import limits
-from datos_cali.reading.sniff import SAMPLE_BYTES, ReadError, container_format, fail
+from datos_cali.reading.headers import normalize
+from datos_cali.reading.sniff import ReadError
 
-__all__ = ["RawTable", "ReadError", "read_table"]
+__all__ = ["RawTable", "ReadError"]
 
 
 PROBE_ROWS = 20_000
@@ -240,64 +239,6 @@ class RawTable:
         return as_text(self.columns[position])
 
 
-def read_table(
-    path: Path,
-    *,
-    sheet: str | None = None,
-    encoding: str | None = None,
-    delimiter: str | None = None,
-    name: str | None = None,
-) -> RawTable:
-    """Read any supported submission; raises `ReadError` with a finding when it is not a table.
-
-    `name` is the file name as sent, when `path` is an archived copy named by its digest.
-    """
-    path = Path(path)
-    size = path.stat().st_size
-    limit = limits.max_file_bytes()
-    if size > limit:
-        raise fail(
-            Kind.FORMAT,
-            "archivo_demasiado_grande",
-            messages.FORMAT_TOO_LARGE.format(
-                size=messages.human_size(size), limit=messages.human_size(limit)
-            ),
-        )
-    with path.open("rb") as handle:
-        head = handle.read(SAMPLE_BYTES)
-    kind = container_format(head)
-    extension = Path(name or path.name).suffix.lower()
-    if kind == "zip":
-        from datos_cali.reading.xlsx_file import read_xlsx
-
-        raw = read_xlsx(path, sheet=sheet)
-        actual = "Excel (.xlsx)"
-        mismatch = extension not in (".xlsx", ".xlsm")
-    else:
-        from datos_cali.reading.csv_file import read_csv
-
-        raw = read_csv(path, head, encoding=encoding, delimiter=delimiter)
-        actual = "texto delimitado (CSV)"
-        mismatch = extension in (".xlsx", ".xls", ".xlsm", ".pdf", ".docx", ".ods")
-    if mismatch:
-        raw.findings.append(
-            Finding(
-                kind=Kind.FORMAT,
-                code="extension_no_corresponde",
-                severity=Severity.WARN,
-                message=messages.FORMAT_EXTENSION_MISMATCH.format(
-                    extension=extension or "(sin extensión)", actual=actual
-                ),
-            )
-        )
-    raw = finish(raw)
-    for position in range(len(raw.columns)):  # one index array per repetitive column, now
-        if is_dictionary(raw.columns[position]):
-            raw.distinct(position)
-    release_memory()
-    return raw
-
-
 def finish(raw: RawTable) -> RawTable:
     """Shared tidy-up: drop empty unnamed columns and blank records; check the header."""
     _drop_empty_unnamed_columns(raw)
@@ -381,8 +322,6 @@ def _drop_blank_records(raw: RawTable) -> None:
 
 
 def _check_headers(raw: RawTable) -> None:
-    from datos_cali.reading.headers import normalize
-
     seen: dict[str, list[int]] = {}
     for position, header in enumerate(raw.headers, 1):
         seen.setdefault(normalize(header), []).append(position)

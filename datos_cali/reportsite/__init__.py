@@ -22,11 +22,10 @@ Layout of the output:
     static/sitio.css
     <contributed pages>                        e.g. uso/index.html, cumplimiento/index.html
 
-Extension point (issue 6: usage and compliance pages). Another module contributes pages by
-exposing `pages(context: SiteContext) -> list[SitePage]` and being listed in
-`datos_cali.reportsite.pages.PAGE_PROVIDERS` ("datos_cali.usage.site:pages",
-"datos_cali.compliance.site:pages" are already there; a module that does not exist yet is
-skipped). `SiteContext` gives `catalog`, `ledger`, `now`, `reports_dir`, and helpers: `href()`
+Extension point (usage and compliance pages). Another module contributes pages by exposing
+`pages(context: SiteContext) -> list[SitePage]`, passed in `build_site(..., providers=...)`;
+the site the office publishes lists its providers in `datos_cali.auditsite.PAGES` (this package
+imports none of them). `SiteContext` gives `catalog`, `ledger`, `now`, `reports_dir`, and helpers: `href()`
 for relative links, `dataset_page()`/`organismo_page()`, and `fragment()` to render an escaped
 Jinja snippet. `SitePage(path, title, body_html, nav_label=None, files={})` is rendered inside
 the site's layout (the title becomes the page's h1, so `body_html` starts at h2); `files` are
@@ -37,12 +36,12 @@ figure. The full contract is in `datos_cali/reportsite/pages.py`.
 
 from datos_cali.reportsite.build import DestinationError, Site, build_site, default_out_dir
 from datos_cali.reportsite.charts import Chart, Series, bar_chart, line_chart
-from datos_cali.reportsite.pages import PAGE_PROVIDERS, SiteContext, SitePage, csv_file
+from datos_cali.reportsite.pages import Provider, SiteContext, SitePage, csv_file
 
 __all__ = [
-    "PAGE_PROVIDERS",
     "Chart",
     "DestinationError",
+    "Provider",
     "Series",
     "Site",
     "SiteContext",

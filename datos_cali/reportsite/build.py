@@ -14,6 +14,7 @@ import re
 import shutil
 import tempfile
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import resources
@@ -22,14 +23,14 @@ from typing import Any
 
 from markupsafe import Markup
 
-from datos_cali.catalog import Catalog, Portal
+from datos_cali.catalog import Catalog, PortalName
 from datos_cali.ledger import Ledger
 from datos_cali.quality import registry
 from datos_cali.reportsite import labels
 from datos_cali.reportsite.charts import Series, bar_chart, line_chart
 from datos_cali.reportsite.collect import DatasetView, Run, SiteData, gather
 from datos_cali.reportsite.pages import (
-    PAGE_PROVIDERS,
+    Provider,
     SiteContext,
     SitePage,
     contributed_pages,
@@ -85,9 +86,10 @@ def build_site(
     catalog: Catalog,
     now: datetime | None = None,
     reports_dir: Path | None = None,
-    providers: tuple[str, ...] = PAGE_PROVIDERS,
+    providers: Sequence[Provider] = (),
 ) -> Site:
-    """Write the auditors' site to `out_dir` (default `<state>/reports/site`) and return it."""
+    """Write the auditors' site to `out_dir` (default `<state>/reports/site`) and return it,
+    with the pages of `providers` (the office's full site: `datos_cali.auditsite.build`)."""
     out_dir = Path(out_dir or default_out_dir()).expanduser().resolve()
     now = now or datetime.now(UTC)
     reports_dir = Path(reports_dir or paths().reports)
@@ -369,7 +371,7 @@ def _monthly_chart(ledger: Ledger):
 
 
 def _portals(datasets: list[DatasetView]) -> list[str]:
-    portals = [p.value for p in Portal]
+    portals = [p.value for p in PortalName]
     for dataset in datasets:
         portals += [t for t in dataset.targets if t not in portals]
     return portals

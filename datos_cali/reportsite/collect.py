@@ -8,7 +8,6 @@ left out — the page then says so — rather than shown as evidence it is not.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -18,11 +17,11 @@ from typing import Any
 
 from datos_cali.catalog import Catalog, Dataset
 from datos_cali.ledger import Ledger, RunRecord
+from datos_cali.outcomes import NO_TARGET, Outcome
 from datos_cali.reportsite.labels import VERDICT_ORDER
+from datos_cali.runreport import RunReport
 
 log = logging.getLogger(__name__)
-
-NONE_TARGET = "none"
 
 
 @dataclass
@@ -32,7 +31,7 @@ class Run:
     run_id: str
     dataset: str
     rows: list[RunRecord]  # sorted by target
-    report: dict[str, Any] | None = None
+    report: RunReport | None = None
     report_file: Path | None = None  # where the run wrote its report
     report_bytes: bytes | None = None  # the report exactly as written: the site copies these
 
@@ -52,10 +51,10 @@ class Run:
     def verdict(self) -> str:
         """One word for the run: rejected or failed anywhere wins, then published, else unchanged."""
         outcomes = {r.outcome for r in self.rows}
-        for outcome in ("rejected", "failed", "published"):
+        for outcome in (Outcome.REJECTED, Outcome.FAILED, Outcome.PUBLISHED):
             if outcome in outcomes:
-                return outcome
-        return "unchanged"
+                return outcome.value
+        return Outcome.UNCHANGED.value
 
     @property
     def submitted(self) -> bool:
@@ -72,32 +71,21 @@ class Run:
 
     @property
     def overall(self) -> float | None:
-        value = (self.report or {}).get("overall")
-        return float(value) if isinstance(value, int | float) else None
+        return self.report.overall if self.report else None
 
     @property
     def message(self) -> str | None:
-        return (self.report or {}).get("message") or self.first.error_message
+        return (self.report and self.report.message) or self.first.error_message
 
     @property
     def expectations(self) -> dict[str, Any] | None:
-        summary = (self.report or {}).get("expectations")
-        return summary if isinstance(summary, dict) and "error" not in summary else None
+        summary = self.report.expectations if self.report else None
+        return summary if summary is not None and "error" not in summary else None
 
     def score_detail(self, criterion: str) -> dict[str, Any]:
-        """What the report kept about one score beyond its value (evidence, formula version).
-
-        Reports written by `pipeline.write_report` may carry `score_details` (the `Score`
-        models, dumped) or `evidence` ({criterion: {what: count}}); older ones carry neither.
-        """
-        report = self.report or {}
-        details = report.get("score_details")
-        if isinstance(details, dict) and isinstance(details.get(criterion), dict):
-            return details[criterion]
-        evidence = report.get("evidence")
-        if isinstance(evidence, dict) and isinstance(evidence.get(criterion), dict):
-            return {"evidence": evidence[criterion]}
-        return {}
+        """What the report kept about one score beyond its value (evidence, formula version);
+        empty when the run wrote none (reports older than the scores' details)."""
+        return self.report.score_details.get(criterion, {}) if self.report else {}
 
 
 @dataclass
@@ -134,14 +122,14 @@ class DatasetView:
     @property
     def targets(self) -> list[str]:
         """Portals to show: the catalog's, then any other the ledger has rows for."""
-        declared = [t.portal.value for t in self.entry.targets] if self.entry else []
-        extra = sorted(t for t in self.latest_by_target if t not in declared and t != NONE_TARGET)
+        declared = [t.portal for t in self.entry.targets] if self.entry else []
+        extra = sorted(t for t in self.latest_by_target if t not in declared and t != NO_TARGET)
         return declared + extra
 
     def last_published(self, target: str) -> RunRecord | None:
         for run in self.runs:
             for row in run.rows:
-                if row.target == target and row.outcome == "published":
+                if row.target == target and row.outcome == Outcome.PUBLISHED:
                     return row
         return None
 
@@ -203,8 +191,8 @@ def gather(ledger: Ledger, catalog: Catalog, reports_dir: Path) -> SiteData:
             view = datasets[slug] = DatasetView(slug, slug, run_rows[0].organismo, None)
         run = Run(run_id, slug, sorted(run_rows, key=lambda r: r.target))
         run.report_file, run.report_bytes, run.report = _report_of(run, reports_dir)
-        if view.title == slug and run.report and run.report.get("title"):
-            view.title = str(run.report["title"])
+        if view.title == slug and run.report and run.report.title:
+            view.title = run.report.title
         view.runs.append(run)
     for (slug, target), row in sorted(latest.items()):
         datasets[slug].latest_by_target[target] = row
@@ -229,9 +217,10 @@ def _organismos(catalog: Catalog, datasets: dict[str, DatasetView]) -> list[Orga
     return sorted(views.values(), key=lambda o: o.name.lower())
 
 
-def _report_of(run: Run, reports_dir: Path) -> tuple[Path | None, bytes | None, dict | None]:
-    """The run's JSON report (where, its bytes, parsed): where the ledger says it is, else where
-    runs write them. Read once: the site copies these bytes rather than the file again."""
+def _report_of(run: Run, reports_dir: Path) -> tuple[Path | None, bytes | None, RunReport | None]:
+    """The run's JSON report (where, its bytes, parsed in the current shape whatever version
+    wrote it): where the ledger says it is, else where runs write them. Read once: the site
+    copies these bytes rather than the file again."""
     candidates = []
     if run.first.report_path:
         candidates.append(Path(run.first.report_path))
@@ -240,10 +229,10 @@ def _report_of(run: Run, reports_dir: Path) -> tuple[Path | None, bytes | None, 
     for path in candidates:
         try:
             raw = path.read_bytes()
-            report = json.loads(raw.decode("utf-8"))
-        except (OSError, ValueError) as exc:
+        except OSError as exc:
             log.debug("Informe %s no disponible: %s", path, exc)
             continue
-        if isinstance(report, dict) and report.get("run_id") == run.run_id:
+        report = RunReport.parse(raw)
+        if report is not None and report.run_id == run.run_id:
             return path, raw, report
     return None, None, None

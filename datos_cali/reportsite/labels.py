@@ -7,25 +7,15 @@ people in Colombia write them: a dot between thousands and a comma before decima
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-OFFICE_ZONE = ZoneInfo("America/Bogota")
+from datos_cali.outcomes import NO_TARGET, Outcome
+from datos_cali.outcomes import VERDICT_ORDER as _VERDICTS
+from datos_cali.settings import OFFICE_ZONE
 
-OUTCOMES = {
-    "published": "Publicado",
-    "unchanged": "Sin cambios",
-    "rejected": "Rechazado",
-    "failed": "Falló",
-}
 NO_RUNS = "Sin ejecuciones"
-# The order of the verdict columns and badges everywhere on the site.
-VERDICT_ORDER = ("published", "unchanged", "rejected", "failed")
-VERDICT_HELP = {
-    "published": "el portal confirmó los datos enviados",
-    "unchanged": "no había datos nuevos que enviar",
-    "rejected": "el archivo no cumplió el contrato o los criterios: no se publicó",
-    "failed": "algo falló (red, portal o error interno); se puede reintentar",
-}
+# Verdicts as stored values (the templates compare them with ledger rows), in the site's order.
+VERDICT_ORDER = tuple(o.value for o in _VERDICTS)
+VERDICT_HELP = {o.value: o.help for o in Outcome}
 
 KINDS = {
     "format": "Formato del archivo",
@@ -54,11 +44,14 @@ SOURCE_KINDS = {
 
 
 def outcome(value: str | None) -> str:
-    return OUTCOMES.get(value or "", NO_RUNS)
+    try:
+        return Outcome(value).title
+    except ValueError:
+        return NO_RUNS
 
 
 def target(value: str) -> str:
-    return TARGET_NONE if value == "none" else value
+    return TARGET_NONE if value == NO_TARGET else value
 
 
 def kind(value: str | None) -> str:

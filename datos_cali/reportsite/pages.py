@@ -1,11 +1,12 @@
 """Pages that other modules add to the report site (usage, compliance): the extension point.
 
-A *provider* is a function `pages(context: SiteContext) -> list[SitePage]`, named in
-`PAGE_PROVIDERS` as "module:function". The builder imports every provider, calls it once per
-build, and renders each page it returns inside the site's layout (header, navigation, skip link,
-footer, stylesheet) — so a contributed page looks and behaves like the others. A provider whose
-module does not exist yet is skipped (logged at debug level); any other error stops the build,
-because an auditor must never get a site that silently lost a page.
+A *provider* is a function `pages(context: SiteContext) -> list[SitePage]`. The builder gets the
+providers from its caller (`build_site(..., providers=...)`; the site the office publishes lists
+them in `datos_cali.auditsite.PAGES`, one line each), calls each once per build, and renders
+each page it returns inside the site's layout (header, navigation, skip link, footer,
+stylesheet) — so a contributed page looks and behaves like the others. This package imports no
+provider: providers import it. Any error in a provider stops the build, because an auditor must
+never get a site that silently lost a page.
 
 What a provider must do:
 - return pages whose `path` is relative to the site root, ends in `.html`, uses lowercase
@@ -25,10 +26,7 @@ What a provider must do:
 from __future__ import annotations
 
 import csv
-import importlib
 import io
-import logging
-import posixpath
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -38,16 +36,13 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
+from datos_cali.reportsite.paths import dataset_page, organismo_page, relative_href
+from datos_cali.reportsite.render import environment
+
 if TYPE_CHECKING:
     from datos_cali.catalog import Catalog
     from datos_cali.ledger import Ledger
 
-log = logging.getLogger(__name__)
-
-PAGE_PROVIDERS: tuple[str, ...] = (
-    "datos_cali.usage.site:pages",
-    "datos_cali.compliance.site:pages",
-)
 RESERVED = ("index.html", "criterios.html", "organismos/", "conjuntos/", "gx/", "static/")
 _PATH = re.compile(r"[a-z0-9][a-z0-9_.-]*(/[a-z0-9][a-z0-9_.-]*)*")
 
@@ -92,20 +87,10 @@ class SiteContext:
 
     def fragment(self, source: str, /, **values: object) -> Markup:
         """Render a Jinja snippet with autoescape on and the site's filters (`numero`, `fecha`…)."""
-        from datos_cali.reportsite.render import environment
-
         return Markup(environment().from_string(source).render(**values))
 
 
 Provider = Callable[[SiteContext], Sequence[SitePage]]
-
-
-def dataset_page(slug: str) -> str:
-    return f"conjuntos/{slug}.html"
-
-
-def organismo_page(slug: str) -> str:
-    return f"organismos/{slug}.html"
 
 
 def csv_file(rows: Sequence[Mapping[str, object]]) -> bytes:
@@ -118,40 +103,12 @@ def csv_file(rows: Sequence[Mapping[str, object]]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def relative_href(from_page: str, to: str) -> str:
-    """`relative_href("conjuntos/a.html", "index.html") == "../index.html"`."""
-    start = posixpath.dirname(from_page) or "."
-    return posixpath.relpath(to, start)
-
-
-def load_providers(names: Sequence[str] = PAGE_PROVIDERS) -> list[tuple[str, Provider]]:
-    """The providers that exist, in order; missing modules are skipped, broken ones raise."""
-    found = []
-    for name in names:
-        module_name, _, attribute = name.partition(":")
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name and (module_name == exc.name or module_name.startswith(exc.name + ".")):
-                log.debug("Proveedor de páginas %s omitido: el módulo aún no existe.", name)
-                continue
-            raise
-        provider = getattr(module, attribute or "pages", None)
-        if not callable(provider):
-            raise TypeError(
-                NOT_A_PROVIDER.format(provider=name, reason="no existe o no es función")
-            )
-        found.append((name, provider))
-    return found
-
-
-def contributed_pages(
-    context: SiteContext, providers: Sequence[str] = PAGE_PROVIDERS
-) -> list[SitePage]:
+def contributed_pages(context: SiteContext, providers: Sequence[Provider]) -> list[SitePage]:
     """Every provider's pages, checked: safe paths, a title, no clashes."""
     pages: list[SitePage] = []
     taken: set[str] = set()
-    for name, provider in load_providers(providers):
+    for provider in providers:
+        name = f"{provider.__module__}.{provider.__qualname__}"
         for page in provider(context):
             if not isinstance(page, SitePage):
                 raise TypeError(NOT_A_PROVIDER.format(provider=name, reason="devolvió otra cosa"))

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from datos_cali.reportsite import labels
-from datos_cali.reportsite.pages import dataset_page, organismo_page, relative_href
+from datos_cali.reportsite.paths import dataset_page, organismo_page, relative_href
 
 SITE_NAME = "Informes de calidad de datos abiertos · Alcaldía de Santiago de Cali"
 

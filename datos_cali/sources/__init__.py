@@ -2,9 +2,20 @@
 
 Every source ends as a local file of bytes (a table read from a database or a portal is written
 as UTF-8 CSV), so the raw archive and the reader treat them all the same, and every publication
-traces back to exact bytes.
+traces back to exact bytes. Kinds are found by name in `datos_cali.sources.registry`.
 """
 
-from datos_cali.sources.base import NothingNew, Pulled, SourceError, pull
+from datos_cali.sources.base import NothingNew, Pulled, SourceError, SourceKind, SourceSettings
+from datos_cali.sources.registry import KINDS, SourceConfigError, pull, settings_of
 
-__all__ = ["NothingNew", "Pulled", "SourceError", "pull"]
+__all__ = [
+    "KINDS",
+    "NothingNew",
+    "Pulled",
+    "SourceConfigError",
+    "SourceError",
+    "SourceKind",
+    "SourceSettings",
+    "pull",
+    "settings_of",
+]

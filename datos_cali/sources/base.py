@@ -1,10 +1,13 @@
-"""`pull(dataset, …) -> Pulled`: dispatch on the catalog's source kind."""
+"""What every source kind shares: its settings model, what a pull returns, how it fails."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict
 
 from datos_cali.catalog.models import Dataset
 from datos_cali.settings import Paths
@@ -22,6 +25,15 @@ class NothingNew(Exception):
     """No submission is waiting (an empty inbox): not a failure, nothing to do."""
 
 
+class SourceSettings(BaseModel):
+    """A source kind's keys in the catalog (`source:`), checked strictly: a misspelt key is an
+    error, never a silently ignored setting."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: str
+
+
 @dataclass
 class Pulled:
     kind: str
@@ -35,28 +47,13 @@ class Pulled:
     cleanup: Callable[[], None] = field(default=lambda: None)
 
 
-def pull(dataset: Dataset, paths: Paths) -> Pulled:
-    kind = dataset.source.kind
-    if kind == "inbox":
-        from datos_cali.sources.inbox import pull_inbox
+S = TypeVar("S", bound=SourceSettings)
 
-        return pull_inbox(dataset, paths)
-    if kind == "url":
-        from datos_cali.sources.remote import pull_url
 
-        return pull_url(dataset.source.location, paths)
-    if kind == "sql":
-        from datos_cali.sources.database import pull_sql
+@dataclass(frozen=True)
+class SourceKind(Generic[S]):
+    """One kind of source: the model of its catalog keys and the function that pulls a
+    submission (`pull(settings, dataset, paths)`; raises `NothingNew` or `SourceError`)."""
 
-        return pull_sql(dataset.source.location, dataset.source.query, paths)
-    if kind == "socrata":
-        from datos_cali.sources.remote import pull_socrata
-
-        return pull_socrata(dataset.source.location, dataset.source.asset_id, paths)
-    if kind == "ckan":
-        from datos_cali.sources.remote import pull_ckan
-
-        return pull_ckan(dataset.source.location, dataset.source.resource_id, paths)
-    from datos_cali.sources.files import pull_file
-
-    return pull_file(dataset.source.location, paths)
+    settings: type[S]
+    pull: Callable[[S, Dataset, Paths], Pulled]

@@ -6,9 +6,15 @@ import os
 import tempfile
 import time
 from pathlib import Path
+from typing import Literal
 
+import pandas as pd
+import sqlalchemy
+from sqlalchemy.exc import SQLAlchemyError
+
+from datos_cali.catalog.models import Dataset
 from datos_cali.settings import Paths
-from datos_cali.sources.base import Pulled, SourceError
+from datos_cali.sources.base import Pulled, SourceError, SourceKind, SourceSettings
 
 NO_URL = "La fuente SQL usa «{location}», pero la variable de entorno no está definida."
 QUERY_FAILED = "La consulta SQL falló: {reason}"
@@ -23,12 +29,17 @@ def resolve_url(location: str) -> str:
     return location
 
 
-def pull_sql(location: str, query: str, paths: Paths) -> Pulled:
-    import pandas as pd
-    import sqlalchemy
-    from sqlalchemy.exc import SQLAlchemyError
+class SqlSettings(SourceSettings):
+    """A query through SQLAlchemy; `location` is a URL or `env:VARIABLE` holding one."""
 
-    url = resolve_url(location)
+    kind: Literal["sql"]
+    location: str
+    query: str
+
+
+def pull_sql(settings: SqlSettings, dataset: Dataset, paths: Paths) -> Pulled:
+    url = resolve_url(settings.location)
+    query = settings.query
     engine = sqlalchemy.create_engine(url)
     try:
         try:
@@ -67,3 +78,6 @@ def _first_line(exc: Exception) -> str:
     text = str(getattr(exc, "orig", None) or exc)
     text = text.split("Execution failed on sql", 1)[-1]
     return text.strip().splitlines()[0][:200] if text.strip() else type(exc).__name__
+
+
+KIND = SourceKind(SqlSettings, pull_sql)

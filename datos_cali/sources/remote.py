@@ -10,13 +10,16 @@ import tempfile
 import time
 import urllib.parse
 from pathlib import Path
+from typing import Annotated, Literal
 
 import requests
+from pydantic import Field
 
+from datos_cali.catalog.models import Dataset
 from datos_cali.portals import http
 from datos_cali.reading import limits
 from datos_cali.settings import Paths
-from datos_cali.sources.base import Pulled, SourceError
+from datos_cali.sources.base import Pulled, SourceError, SourceKind, SourceSettings
 
 DOWNLOAD_FAILED = "No se pudo descargar «{url}»: {reason}"
 TOO_LARGE = "La descarga de «{url}» supera el tamaño permitido ({limit} bytes)."
@@ -73,19 +76,45 @@ def download(
     )
 
 
-def pull_url(url: str, paths: Paths) -> Pulled:
-    return download(url, paths)
+HttpUrl = Annotated[str, Field(pattern=r"^https?://")]
 
 
-def pull_socrata(domain_url: str, asset_id: str, paths: Paths) -> Pulled:
+class UrlSettings(SourceSettings):
+    kind: Literal["url"]
+    location: HttpUrl
+
+
+class SocrataSettings(SourceSettings):
+    """An existing Socrata dataset (federation): `location` is the domain URL."""
+
+    kind: Literal["socrata"]
+    location: HttpUrl
+    asset_id: Annotated[str, Field(pattern=r"^[a-z0-9]{4}-[a-z0-9]{4}$")]
+
+
+class CkanSettings(SourceSettings):
+    """An existing CKAN DataStore resource (federation)."""
+
+    kind: Literal["ckan"]
+    location: HttpUrl
+    resource_id: str
+
+
+def pull_url(settings: UrlSettings, dataset: Dataset, paths: Paths) -> Pulled:
+    return download(settings.location, paths)
+
+
+def pull_socrata(settings: SocrataSettings, dataset: Dataset, paths: Paths) -> Pulled:
     """Federation from Socrata: the dataset's full CSV export."""
-    url = f"{domain_url.rstrip('/')}/api/views/{asset_id}/rows.csv?accessType=DOWNLOAD"
+    asset_id = settings.asset_id
+    url = f"{settings.location.rstrip('/')}/api/views/{asset_id}/rows.csv?accessType=DOWNLOAD"
     return download(url, paths, kind="socrata", default_name=f"{asset_id}.csv")
 
 
-def pull_ckan(site_url: str, resource_id: str, paths: Paths) -> Pulled:
+def pull_ckan(settings: CkanSettings, dataset: Dataset, paths: Paths) -> Pulled:
     """Federation from CKAN: the resource's file, found through `resource_show`."""
-    action = f"{site_url.rstrip('/')}/api/3/action/resource_show"
+    resource_id = settings.resource_id
+    action = f"{settings.location.rstrip('/')}/api/3/action/resource_show"
     try:
         with _session() as session:
             answer = session.get(
@@ -100,3 +129,8 @@ def pull_ckan(site_url: str, resource_id: str, paths: Paths) -> Pulled:
         message = (body.get("error") or {}).get("message", "recurso no encontrado")
         raise SourceError(DOWNLOAD_FAILED.format(url=action, reason=message))
     return download(body["result"]["url"], paths, kind="ckan", default_name=f"{resource_id}.csv")
+
+
+URL = SourceKind(UrlSettings, pull_url)
+SOCRATA = SourceKind(SocrataSettings, pull_socrata)
+CKAN = SourceKind(CkanSettings, pull_ckan)

@@ -14,7 +14,6 @@ from datos_cali.usage.figures import (
     USAGE_DATASET,
     refresh_usage_figures,
     usage_figures,
-    write_submission,
 )
 from datos_cali.usage.report import UsageLine, UsageReport, build_usage_report, usage_report
 from datos_cali.usage.snapshots import Snapshot, UsageStore, office_day
@@ -37,5 +36,4 @@ __all__ = [
     "refresh_usage_figures",
     "usage_figures",
     "usage_report",
-    "write_submission",
 ]

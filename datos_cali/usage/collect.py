@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from datos_cali.catalog import Catalog
-from datos_cali.catalog.models import Portal as Target
+from datos_cali.catalog.models import PortalName
 from datos_cali.portals.base import Portal, PortalError, Usage
 from datos_cali.portals.session import PortalSession
 from datos_cali.portals.state import PublicationState
@@ -78,7 +78,7 @@ def collect(session: PortalSession, ledger, catalog: Catalog, now: dt.datetime) 
     return snapshots
 
 
-def published_assets(catalog: Catalog, target: Target, state: PublicationState) -> list[Asset]:
+def published_assets(catalog: Catalog, target: str, state: PublicationState) -> list[Asset]:
     """The catalog's datasets that have an asset on `target`, by slug."""
     found = []
     for slug, dataset in sorted(catalog.datasets.items()):
@@ -91,20 +91,21 @@ def published_assets(catalog: Catalog, target: Target, state: PublicationState) 
     return found
 
 
-def _targets(catalog: Catalog) -> list[Target]:
+def _targets(catalog: Catalog) -> list[str]:
+    """The portals the catalog publishes to: the city's two first, then any other by name."""
     used = {t.portal for d in catalog.datasets.values() for t in d.targets}
-    return [target for target in Target if target in used]
+    return [p.value for p in PortalName if p in used] + sorted(used - set(PortalName))
 
 
 def _collect_target(
-    session: PortalSession, catalog: Catalog, target: Target, day: dt.date, now: dt.datetime
+    session: PortalSession, catalog: Catalog, target: str, day: dt.date, now: dt.datetime
 ) -> tuple[list[Snapshot], list[Failure]]:
     try:
         portal = session.open(target)
     except Exception as exc:  # an adapter that cannot start (not installed, bad settings)
         reason = str(exc) or type(exc).__name__
-        message = PORTAL_UNAVAILABLE.format(target=target.value, reason=reason)
-        return [], [Failure(target.value, message, transient=False)]
+        message = PORTAL_UNAVAILABLE.format(target=target, reason=reason)
+        return [], [Failure(target, message, transient=False)]
     try:
         assets = published_assets(catalog, target, PublicationState(session.state_dir, portal.key))
         counters, failures = _read(portal, target, assets)
@@ -113,7 +114,7 @@ def _collect_target(
     snapshots = [
         Snapshot(
             portal=portal.key,
-            target=target.value,
+            target=target,
             asset_id=asset.asset_id,
             dataset=asset.dataset,
             organismo=asset.organismo,
@@ -129,7 +130,7 @@ def _collect_target(
 
 
 def _read(
-    portal: Portal, target: Target, assets: Sequence[Asset]
+    portal: Portal, target: str, assets: Sequence[Asset]
 ) -> tuple[dict[str, Usage], list[Failure]]:
     """All assets in one call; if that fails for good, one by one, so one missing asset (deleted
     on the portal) does not hide the usage of the others."""
@@ -140,8 +141,8 @@ def _read(
         return portal.usage(ids), []
     except PortalError as exc:
         if exc.transient:
-            message = PORTAL_READ_FAILED.format(target=target.value, reason=exc)
-            return {}, [Failure(target.value, message, transient=True)]
+            message = PORTAL_READ_FAILED.format(target=target, reason=exc)
+            return {}, [Failure(target, message, transient=True)]
     found: dict[str, Usage] = {}
     failures = []
     for asset in assets:
@@ -152,8 +153,8 @@ def _read(
     return found, failures
 
 
-def _failure(target: Target, asset: Asset, exc: PortalError) -> Failure:
+def _failure(target: str, asset: Asset, exc: PortalError) -> Failure:
     message = READ_FAILED.format(
-        dataset=asset.dataset, target=target.value, asset_id=asset.asset_id, reason=exc
+        dataset=asset.dataset, target=target, asset_id=asset.asset_id, reason=exc
     )
-    return Failure(target.value, message, transient=exc.transient, dataset=asset.dataset)
+    return Failure(target, message, transient=exc.transient, dataset=asset.dataset)

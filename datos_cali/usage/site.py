@@ -8,8 +8,8 @@ offers the report's figures as a CSV. The reportsite package is imported only he
 from __future__ import annotations
 
 from datos_cali.reportsite import Series, SiteContext, SitePage, bar_chart, csv_file, line_chart
+from datos_cali.spanish import decimal
 from datos_cali.usage.report import MONTHS_ES, TOP, UsageReport, usage_report
-from datos_cali.usage.spanish import decimal
 
 PATH = "uso/index.html"
 TITLE = "Uso de los datos abiertos"

@@ -14,14 +14,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, replace
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from datos_cali.ledger.engine import write_transaction
 from datos_cali.ledger.models import UsageSnapshot
-from datos_cali.schedule import TIMEZONE
+from datos_cali.settings import OFFICE_ZONE
 
 NAIVE_NOW = "La hora de la lectura debe tener zona horaria (se guarda en UTC)."
 NEGATIVE = "El portal informó un contador negativo para {asset_id}: {views} visitas, {downloads} descargas."
@@ -31,7 +30,7 @@ def office_day(moment: dt.datetime) -> dt.date:
     """The office's calendar day for an instant."""
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError(NAIVE_NOW)
-    return moment.astimezone(ZoneInfo(TIMEZONE)).date()
+    return moment.astimezone(OFFICE_ZONE).date()
 
 
 @dataclass(frozen=True)

@@ -81,8 +81,8 @@ def test_findings_scores_frame_and_hashes_are_the_same(submission, monkeypatch):
 
 
 def test_rows_built_from_distinct_values_are_the_rows_of_the_frame(submission, monkeypatch):
+    from datos_cali.portals.engine import rows_of
     from datos_cali.portals.records import canonical_rows
-    from datos_cali.publish import rows_of
 
     analysis, spec = _analysed(submission, monkeypatch, fast=True)
     columns = analysis.typed.columns

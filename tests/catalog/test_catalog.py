@@ -3,8 +3,8 @@ import shutil
 import pytest
 
 from datos_cali.catalog import load_catalog
-from datos_cali.catalog.check import check_catalog
-from datos_cali.catalog.models import Frequency, Portal
+from datos_cali.catalog.models import Frequency, PortalName
+from datos_cali.catalog_check import check_catalog
 
 
 @pytest.fixture
@@ -108,4 +108,4 @@ def test_malformed_yaml_names_the_line(catalog_copy, project_root):
 def test_models_expose_frequency_periods_and_portals(project_root):
     dataset = load_catalog(project_root / "datasets").datasets["vacunacion-covid19"]
     assert dataset.frequency is Frequency.SEMANAL and dataset.frequency.period.days == 7
-    assert {t.portal for t in dataset.targets} == {Portal.DATOS_GOV_CO, Portal.DATOS_CALI}
+    assert {t.portal for t in dataset.targets} == {PortalName.DATOS_GOV_CO, PortalName.DATOS_CALI}

@@ -14,8 +14,8 @@ from datos_cali.compliance import (
     default_year,
     load_history,
 )
+from datos_cali.compliance.history import last_successes
 from datos_cali.ledger import open_ledger
-from datos_cali.schedule import last_successes
 from datos_cali.settings import paths
 from tests.cli.conftest import cli  # noqa: F401  (the CLI runner fixture)
 from tests.compliance.conftest import utc
@@ -91,10 +91,10 @@ def test_the_history_holds_only_runs_that_reached_a_portal(planned):
 
 
 def test_the_sweep_reads_the_last_success_by_the_same_rule(planned):
-    """`schedule.last_successes` (what the publish sweep calls due) over the whole ledger:
+    """`last_successes` over the whole ledger (what the publish sweep calls due from):
     published or unchanged on a portal, the latest finish on any portal."""
     with open_ledger() as ledger:
-        assert last_successes(ledger) == {
+        assert last_successes(load_history(ledger)) == {
             "d-seis": utc("2021-03-01T15:00"),  # unchanged counts: the portal was checked
             "d-uno": utc("2021-11-20T15:05"),  # the later of its two portals
             "d-dos": utc("2021-08-01T15:00"),

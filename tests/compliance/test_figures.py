@@ -8,7 +8,7 @@ from datos_cali.contracts import load_contract
 from datos_cali.ledger import open_ledger
 from datos_cali.precheck import precheck
 from datos_cali.settings import paths
-from datos_cali.usage import write_submission
+from datos_cali.sources.inbox import submit_rows
 from tests.compliance.conftest import utc
 
 NOW = utc("2022-03-01T12:00")
@@ -46,7 +46,7 @@ def test_the_compliance_file_is_a_publishable_submission(planned):
     catalog = load_catalog(paths().catalog)
     with open_ledger() as ledger:
         rows = compliance_figures(catalog, load_history(ledger), NOW)
-    path = write_submission(COMPLIANCE_DATASET, rows, catalog, paths(), NOW)
+    path = submit_rows(COMPLIANCE_DATASET, rows, catalog, paths(), NOW)
     assert path.parent == paths().inbox / "transparencia"
     assert path.name.startswith("cumplimiento-plan-")
     dataset = catalog.datasets[COMPLIANCE_DATASET]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datos_cali.catalog import load_catalog
+from datos_cali.compliance import site as compliance_site
 from datos_cali.ledger import open_ledger
 from datos_cali.reportsite import build_site
 from datos_cali.settings import paths
 from tests.compliance.conftest import utc
 from tests.reportsite.htmlcheck import read
 
-PROVIDERS = ("datos_cali.compliance.site:pages",)
+PROVIDERS = (compliance_site.pages,)
 
 
 def test_one_page_per_plan_year_with_the_known_answers(planned, tmp_path):

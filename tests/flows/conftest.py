@@ -14,6 +14,8 @@ from tests.pipeline.conftest import mini  # noqa: F401  (the small-catalog fixtu
 
 
 @pytest.fixture(autouse=True)
-def _fresh_process_state(flow_process):
-    """Each test has its own state folder, so the per-process session and ledger start over."""
+def _fresh_process_state(flow_process, monkeypatch):
+    """Each test has its own state folder, so the per-process session and ledger start over;
+    the flows run Great Expectations, as in production."""
+    monkeypatch.setenv("DATOS_CALI_GX", "1")
     yield

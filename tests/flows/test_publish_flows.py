@@ -39,7 +39,7 @@ def artifacts_of(flow_run_id: str) -> list[dict]:
 
 
 def test_publish_dataset_records_the_flow_run_and_artifacts(mini):
-    from flows.publish import publish_dataset
+    from datos_cali_flows.publish import publish_dataset
 
     slug = mini.add("imae-flujo", {"kind": "inbox", "pattern": "IMAE*"})
     mini.drop_in_inbox()
@@ -55,7 +55,7 @@ def test_publish_dataset_records_the_flow_run_and_artifacts(mini):
 
 
 def test_a_contract_failure_is_final_and_not_retried(mini):
-    from flows.publish import publish_dataset
+    from datos_cali_flows.publish import publish_dataset
 
     slug = mini.add("imae-flujo-malo", {"kind": "inbox", "pattern": "IMAE*"})
     mini.drop_in_inbox(
@@ -70,7 +70,7 @@ def test_a_contract_failure_is_final_and_not_retried(mini):
 
 
 def test_a_transient_source_failure_is_retried_then_reported(mini, tmp_path, monkeypatch):
-    from flows.publish import publish_dataset
+    from datos_cali_flows.publish import publish_dataset
 
     monkeypatch.setenv("IMAE_DB", f"sqlite:///{tmp_path}/no/existe/db.sqlite")
     slug = mini.add(
@@ -90,8 +90,8 @@ def test_publish_many_runs_datasets_concurrently_under_a_global_limit(mini):
     from prefect.client.orchestration import get_client
 
     from datos_cali import events
-    from flows.common import PORTAL_WRITES
-    from flows.publish import publish_many
+    from datos_cali_flows.common import PORTAL_WRITES
+    from datos_cali_flows.publish import publish_many
 
     def occupied() -> int:
         with get_client(sync_client=True) as client:
@@ -121,7 +121,7 @@ def test_publish_many_runs_datasets_concurrently_under_a_global_limit(mini):
 
 
 def test_a_bad_portal_write_limit_is_a_clear_message(monkeypatch):
-    from flows.common import BAD_WRITE_LIMIT, portal_write_limit
+    from datos_cali_flows.common import BAD_WRITE_LIMIT, portal_write_limit
 
     monkeypatch.setenv("DATOS_CALI_PORTAL_WRITES", "cuatro")
     with pytest.raises(SystemExit) as stopped:
@@ -130,7 +130,7 @@ def test_a_bad_portal_write_limit_is_a_clear_message(monkeypatch):
 
 
 def test_publish_due_skips_datasets_published_within_their_period(mini):
-    from flows.publish import publish_due
+    from datos_cali_flows.publish import publish_due
 
     fresh = mini.add(
         "imae-al-dia", {"kind": "inbox", "pattern": "IMAE_al_dia*"}, frequency="mensual"

@@ -29,7 +29,7 @@ def published_asset(slug: str) -> str:
 
 
 def portal_rows(asset_id: str) -> list[dict]:
-    from flows import common
+    from datos_cali_flows import common
 
     url = common.portal_session().local.url
     answer = requests.get(f"{url}/resource/{asset_id}.json", params={"$order": ":id"}, timeout=10)
@@ -52,9 +52,9 @@ def _no_data_docs(monkeypatch):
 
 
 def test_collect_usage_stores_the_day_and_publishes_the_figures(office):
-    from flows import common
-    from flows.publish import publish_dataset
-    from flows.usage import collect_usage
+    from datos_cali_flows import common
+    from datos_cali_flows.publish import publish_dataset
+    from datos_cali_flows.usage import collect_usage
 
     office.add_to("planeacion", "imae-uso")
     office.add_office_dataset(USAGE_DATASET)
@@ -89,8 +89,8 @@ def test_collect_usage_stores_the_day_and_publishes_the_figures(office):
 
 
 def test_an_unreadable_asset_fails_the_flow_after_storing_the_others(office):
-    from flows.publish import publish_dataset
-    from flows.usage import collect_usage
+    from datos_cali_flows.publish import publish_dataset
+    from datos_cali_flows.usage import collect_usage
 
     office.add_to("planeacion", "imae-leible")
     office.add_to(
@@ -107,8 +107,8 @@ def test_an_unreadable_asset_fails_the_flow_after_storing_the_others(office):
 
 
 def test_report_compliance_publishes_the_figures_per_organismo_and_year(office):
-    from flows.compliance import report_compliance
-    from flows.publish import publish_dataset
+    from datos_cali_flows.compliance import report_compliance
+    from datos_cali_flows.publish import publish_dataset
 
     office.add_to("planeacion", "indice-mensual-actividad-economica")  # in the 2021 plan
     office.add_office_dataset(COMPLIANCE_DATASET)

@@ -7,14 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from datos_cali.ledger import (
-    TARGET_NONE,
-    Outcome,
-    OutcomeCount,
-    RunRecord,
-    new_run_id,
-    open_ledger,
-)
+from datos_cali.ledger import OutcomeCount, RunRecord, new_run_id, open_ledger
+from datos_cali.outcomes import NO_TARGET, Outcome
 from tests.ledger.sample import STARTED, a_run
 
 BOGOTA = ZoneInfo("America/Bogota")
@@ -50,7 +44,7 @@ def test_minimal_rows_get_defaults(ledger):
         }
     )
     stored = ledger.latest("barrios")
-    assert stored.target == TARGET_NONE
+    assert stored.target == NO_TARGET
     assert stored.outcome == "rejected"
     assert len(stored.run_id) == 36
     assert stored.duration_s == 1800

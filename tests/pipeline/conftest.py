@@ -72,7 +72,7 @@ def mini(tmp_path, monkeypatch):
 
 @pytest.fixture
 def session():
-    with PortalSession(paths().state, use_env=False) as handle:
+    with PortalSession(paths().state) as handle:
         yield handle
 
 

@@ -11,6 +11,7 @@ from datos_cali.pipeline import run_dataset
 from datos_cali.portals.credentials import CkanCredentials
 
 BOTH = ("datos.gov.co", "datos.cali.gov.co")
+CKAN = "datos.cali.gov.co"
 
 
 def _by_target(ledger, slug: str, run_id: str) -> dict:
@@ -36,7 +37,9 @@ def test_a_run_publishes_to_both_portals_and_records_each(mini, session, ledger)
 def test_ckan_refusing_does_not_hide_socratas_result(mini, session, ledger):
     slug = mini.add("imae-ckan-rechaza", {"kind": "inbox", "pattern": "IMAE*"}, targets=BOTH)
     dropped = mini.drop_in_inbox()
-    session.ckan = CkanCredentials(url=session.local.url, api_token=SecretStr("token-viejo"))
+    session.credentials[CKAN] = CkanCredentials(
+        url=session.local.url, api_token=SecretStr("token-viejo")
+    )
     run = run_dataset(slug, session, ledger)
     assert run.outcome == "failed"
     rows = _by_target(ledger, slug, run.run_id)
@@ -46,7 +49,7 @@ def test_ckan_refusing_does_not_hide_socratas_result(mini, session, ledger):
     assert "token-viejo" not in refused.error_message
     assert dropped.exists()  # kept for the next run, since one target failed
 
-    session.ckan = None  # the token is fixed: the next run finishes the job
+    del session.credentials[CKAN]  # the token is fixed: the next run finishes the job
     again = run_dataset(slug, session, ledger)
     rows = _by_target(ledger, slug, again.run_id)
     assert (rows["datos.gov.co"].outcome, rows["datos.cali.gov.co"].outcome) == (
@@ -66,7 +69,7 @@ def test_ckan_unreachable_is_a_transient_failure_of_that_target_only(
         closed_port = probe.getsockname()[1]
     slug = mini.add("imae-ckan-caido", {"kind": "inbox", "pattern": "IMAE*"}, targets=BOTH)
     mini.drop_in_inbox()
-    session.ckan = CkanCredentials(
+    session.credentials[CKAN] = CkanCredentials(
         url=f"http://127.0.0.1:{closed_port}", api_token=SecretStr("cualquiera")
     )
     run = run_dataset(slug, session, ledger)

@@ -11,15 +11,15 @@ import pandas as pd
 import pytest
 
 from datos_cali.catalog import Dataset, load_catalog
-from datos_cali.catalog.models import Portal as Target
+from datos_cali.catalog.models import PortalName
 from datos_cali.contracts import load_contract
 from datos_cali.portals.base import DatasetSpec, PortalError
+from datos_cali.portals.engine import publish
 from datos_cali.portals.records import canonical_rows, differences
 from datos_cali.portals.session import PortalSession
 from datos_cali.portals.spec import build_spec
 from datos_cali.portals.state import PublicationState
 from datos_cali.precheck import precheck
-from datos_cali.publish import publish
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -55,9 +55,9 @@ def all_demo_slugs() -> list[str]:
 class Publisher:
     """A run's view of the local portal: the adapter, its state, and the server's request log."""
 
-    def __init__(self, state_dir: Path, target: Target = Target.DATOS_GOV_CO):
+    def __init__(self, state_dir: Path, target: PortalName = PortalName.DATOS_GOV_CO):
         self.target = target
-        self.session = PortalSession(state_dir, use_env=False)
+        self.session = PortalSession(state_dir)
         self.portal = self.session.portal(target)
         self.local = self.session.local
         self.state = PublicationState(state_dir, self.portal.key)
@@ -85,7 +85,7 @@ class Publisher:
         self.session.close()
 
 
-def _opened(tmp_path: Path, target: Target) -> Iterator[Publisher]:
+def _opened(tmp_path: Path, target: PortalName) -> Iterator[Publisher]:
     handle = Publisher(tmp_path / "run", target)
     yield handle
     handle.close()
@@ -93,16 +93,16 @@ def _opened(tmp_path: Path, target: Target) -> Iterator[Publisher]:
 
 @pytest.fixture
 def publisher(tmp_path):
-    yield from _opened(tmp_path, Target.DATOS_GOV_CO)
+    yield from _opened(tmp_path, PortalName.DATOS_GOV_CO)
 
 
 @pytest.fixture
 def ckan_publisher(tmp_path):
     """The same, publishing to the local portal's CKAN side through ckanapi."""
-    yield from _opened(tmp_path, Target.DATOS_CALI)
+    yield from _opened(tmp_path, PortalName.DATOS_CALI)
 
 
-@pytest.fixture(params=[Target.DATOS_GOV_CO, Target.DATOS_CALI], ids=["socrata", "ckan"])
+@pytest.fixture(params=[PortalName.DATOS_GOV_CO, PortalName.DATOS_CALI], ids=["socrata", "ckan"])
 def any_publisher(request, tmp_path):
     """Each adapter in turn, for what both promise alike."""
     yield from _opened(tmp_path, request.param)

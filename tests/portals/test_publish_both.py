@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from datos_cali.catalog.models import Portal as Target
+from datos_cali.catalog.models import PortalName
+from datos_cali.portals.engine import VerificationError
 from datos_cali.portals.records import canonical_rows
-from datos_cali.publish import VerificationError
 from tests.portals.conftest import all_demo_slugs, assert_portal_equals_source, prepared
 
-PAGES = {Target.DATOS_GOV_CO: "{site}/d/{asset}", Target.DATOS_CALI: "{site}/dataset/{asset}"}
+PAGES = {
+    PortalName.DATOS_GOV_CO: "{site}/d/{asset}",
+    PortalName.DATOS_CALI: "{site}/dataset/{asset}",
+}
 
 
 @pytest.mark.parametrize("slug", all_demo_slugs())
@@ -20,7 +23,7 @@ def test_every_demo_dataset_publishes_and_reads_back_identical(any_publisher, sl
     assert outcome.rows == len(item.frame) and outcome.created == len(item.frame)
     page = PAGES[any_publisher.target].format(site=any_publisher.local.url, asset=outcome.asset_id)
     assert outcome.url == page
-    if any_publisher.target == Target.DATOS_CALI:
+    if any_publisher.target == PortalName.DATOS_CALI:
         assert outcome.asset_id == item.spec.slug  # the package name is the catalog slug
     assert_portal_equals_source(any_publisher, outcome, item)
     again = any_publisher.publish(item)

@@ -12,16 +12,15 @@ import pytest
 import requests
 from pydantic import SecretStr
 
-from datos_cali.catalog.models import Coordinates
-from datos_cali.catalog.models import Portal as Target
+from datos_cali.catalog.models import Coordinates, PortalName
 from datos_cali.localportal import FaultSettings
 from datos_cali.portals.base import DatasetSpec, PortalColumn, PortalError, Usage
 from datos_cali.portals.ckan import CkanPortal
 from datos_cali.portals.credentials import CkanCredentials
+from datos_cali.portals.engine import publish
 from datos_cali.portals.records import canonical_rows
 from datos_cali.portals.spec import DATA_FIELDSET, ENTITY_FIELDSET
 from datos_cali.portals.state import PublicationState
-from datos_cali.publish import publish
 from tests.portals.conftest import (
     Publisher,
     assert_portal_equals_source,
@@ -318,7 +317,7 @@ def test_request_ids_of_writes_are_recorded(ckan_publisher):
 )
 def test_publishing_converges_under_faults(tmp_path, seed, monkeypatch):
     monkeypatch.setenv("DATOS_CALI_BACKOFF", "0.01")  # read when the adapter is made
-    publisher = Publisher(tmp_path / "run", Target.DATOS_CALI)
+    publisher = Publisher(tmp_path / "run", PortalName.DATOS_CALI)
     faults = FaultSettings(
         seed=seed,
         rate_429=0.1,

@@ -7,10 +7,12 @@ import os
 import subprocess
 import sys
 
+from datos_cali.catalog.models import PortalName
 from datos_cali.contracts import load_contract
 from datos_cali.localportal import Credentials, FaultSettings, LocalPortal
-from datos_cali.pipeline import new_job
-from datos_cali.portals.session import PortalSession, local_socrata
+from datos_cali.pipeline import prepare
+from datos_cali.portals.credentials import SocrataCredentials
+from datos_cali.portals.session import PortalSession
 from datos_cali.precheck import precheck
 from datos_cali.settings import paths
 from tests.reliability.conftest import (
@@ -55,14 +57,14 @@ def test_two_simultaneous_runs_of_one_dataset_do_not_interleave(keyed, mini, led
         outcomes = sorted(r.outcome for r in ledger.runs(dataset=keyed))
         assert outcomes == ["published", "unchanged"]
 
-        creds = local_socrata(portal)
-        job = new_job(keyed)
+        creds = SocrataCredentials.for_local(portal)
+        job = prepare(keyed)
         source = paths().state / "fuente.csv"
         source.write_bytes(data)
         typed = precheck(
             source, job.dataset, load_contract(job.dataset.schema_name, paths().schemas)
         ).typed.frame
-        with PortalSession(paths().state, socrata=creds, use_env=False) as session:
+        with PortalSession(paths().state, {PortalName.DATOS_GOV_CO: creds}) as session:
             adapter = session.portal(job.dataset.targets[0].portal)
             asset = next(r.asset_id for r in ledger.runs(dataset=keyed) if r.outcome == "published")
             assert_portal_is_exactly(adapter, asset, job.spec, typed)

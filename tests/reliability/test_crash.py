@@ -18,10 +18,12 @@ import time
 import numpy as np
 
 from datos_cali import archive
+from datos_cali.catalog.models import PortalName
 from datos_cali.contracts import load_contract
 from datos_cali.localportal import Credentials, FaultSettings, LocalPortal
-from datos_cali.pipeline import new_job, run_dataset
-from datos_cali.portals.session import PortalSession, local_socrata
+from datos_cali.pipeline import prepare, run_dataset
+from datos_cali.portals.credentials import SocrataCredentials
+from datos_cali.portals.session import PortalSession
 from datos_cali.portals.state import PublicationState
 from datos_cali.precheck import precheck
 from datos_cali.settings import paths
@@ -41,7 +43,7 @@ from datos_cali.ledger import open_ledger
 from datos_cali.pipeline import run_dataset
 from datos_cali.portals.session import PortalSession
 from datos_cali.settings import paths
-with PortalSession(paths().state) as session, open_ledger() as ledger:
+with PortalSession.configured(paths().state) as session, open_ledger() as ledger:
     run_dataset({slug!r}, session, ledger)
 """
 
@@ -51,12 +53,12 @@ def test_kill_9_mid_publish_never_runs_ahead_and_the_next_run_converges(
 ):
     portal = LocalPortal(tmp_path / "portal", credentials=CREDS).start()
     try:
-        creds = local_socrata(portal)
+        creds = SocrataCredentials.for_local(portal)
         version_a = vaccination(4000)
         mini.drop_in_inbox("vacunas.csv", to_csv_bytes(version_a))
-        with PortalSession(paths().state, socrata=creds, use_env=False) as session:
+        with PortalSession(paths().state, {PortalName.DATOS_GOV_CO: creds}) as session:
             assert run_dataset(keyed, session, ledger).outcome == "published"
-            adapter = session.portal(new_job(keyed).dataset.targets[0].portal)
+            adapter = session.portal(prepare(keyed).dataset.targets[0].portal)
         state = PublicationState(paths().state, adapter.key)
         before = state.last(keyed)
 
@@ -100,15 +102,15 @@ def test_kill_9_mid_publish_never_runs_ahead_and_the_next_run_converges(
         assert np.array_equal(after.snapshot.hashes, before.snapshot.hashes)  # never ahead
         assert not [r for r in ledger.runs(dataset=keyed) if r.source_sha256 == sha_b]
         on_portal = adapter.rows_by_key(
-            before.asset_id, new_job(keyed).spec, [f"VAC-{i + 1:07d}" for i in changed[:400]]
+            before.asset_id, prepare(keyed).spec, [f"VAC-{i + 1:07d}" for i in changed[:400]]
         )
         landed = sum(row["ips_vacunadora"] == "IPS nueva" for row in on_portal)
         assert 0 < landed < len(changed)  # the kill really happened mid-publish
 
-        with PortalSession(paths().state, socrata=creds, use_env=False) as session:
+        with PortalSession(paths().state, {PortalName.DATOS_GOV_CO: creds}) as session:
             rerun = run_dataset(keyed, session, ledger)
             assert rerun.outcome == "published"
-            job = new_job(keyed)
+            job = prepare(keyed)
             source = paths().state / "fuente.csv"
             source.write_bytes(data_b)
             typed = precheck(

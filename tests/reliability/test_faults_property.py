@@ -9,7 +9,7 @@ import pytest
 
 from datos_cali.contracts import load_contract
 from datos_cali.localportal import FaultSettings
-from datos_cali.pipeline import new_job, run_dataset
+from datos_cali.pipeline import prepare, run_dataset
 from datos_cali.precheck import precheck
 from datos_cali.settings import paths
 from tests.reliability.conftest import assert_portal_is_exactly, evolve, to_csv_bytes, vaccination
@@ -55,7 +55,7 @@ def check_seed(seed: int, keyed, mini, session, ledger, monkeypatch) -> None:
     monkeypatch.setenv("DATOS_CALI_READ_TIMEOUT", "1")
     monkeypatch.setenv("DATOS_CALI_WRITE_TIMEOUT", "1")
     session.local.set_faults(faults_for(seed))
-    job = new_job(keyed)
+    job = prepare(keyed)
     contract = load_contract(job.dataset.schema_name, paths().schemas)
     version = vaccination(1500)
     for generation in range(3):

@@ -47,7 +47,7 @@ def test_no_secret_reaches_logs_artifacts_reports_or_ledger(
     flow_process, keyed, mini, tmp_path, monkeypatch, caplog, capfd
 ):
     from datos_cali.ledger import open_ledger
-    from flows.publish import publish_dataset
+    from datos_cali_flows.publish import publish_dataset
     from tests.reliability.conftest import local_portal_env, to_csv_bytes, vaccination
 
     caplog.set_level(logging.DEBUG)
@@ -65,7 +65,7 @@ def test_no_secret_reaches_logs_artifacts_reports_or_ledger(
         first = publish_dataset(keyed)
         assert first.outcome == "published" and len(first.targets) == 2
 
-        from flows import common
+        from datos_cali_flows import common
 
         common.close()
         monkeypatch.setenv("SOCRATA_KEY_SECRET", CREDS.key_secret + "-EQUIVOCADA")

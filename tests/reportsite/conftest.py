@@ -21,6 +21,7 @@ from datos_cali.ledger import open_ledger
 from datos_cali.portals.session import PortalSession
 from datos_cali.reportsite import Site, build_site
 from datos_cali.settings import paths
+from tests.reportsite import provider
 
 ROOT = Path(__file__).resolve().parents[2]
 IMAE = "indice-mensual-actividad-economica"
@@ -31,7 +32,6 @@ CONTRATOS_FILE = ROOT / "demo" / CONTRATOS / "contratos_urgencia_manifiesta_2021
 REJECTED_FILE = (
     "Año;Mes;Índice (2015=100);Variación anual (%)\r\n2016;enero;cien;\r\n2016;febrerito;100,2;\r\n"
 ).encode("cp1252")
-PROVIDER = "tests.reportsite.provider:pages"
 BUILT_AT = datetime(2026, 3, 2, 15, 30, tzinfo=UTC)
 
 
@@ -52,14 +52,10 @@ def drop(organismo: str, name: str, data: bytes) -> None:
 
 
 def run_like_the_flow(slug: str, session: PortalSession, ledger) -> pipeline.DatasetRun:
-    """What `flows.publish.publish_dataset` does, without Prefect: Great Expectations included."""
-    job = pipeline.new_job(slug)
-    submission = pipeline.ingest(job, pipeline.last_publication(ledger, slug))
-    checked = pipeline.expectations(job, submission)
-    targets = [pipeline.deliver(job, submission, t.portal, session) for t in job.dataset.targets]
-    run = pipeline.summarize(job, submission, targets)
-    run.expectations = checked
-    return pipeline.finish(job, run, submission, ledger=ledger)
+    """The flow's sequence without Prefect, Great Expectations included (as in production)."""
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("DATOS_CALI_GX", "1")
+        return pipeline.run_dataset(slug, session, ledger)
 
 
 @dataclass(frozen=True)
@@ -83,7 +79,8 @@ def populated(tmp_path_factory) -> Populated:
     with pytest.MonkeyPatch.context() as env:
         env.setenv("DATOS_CALI_STATE", str(state))
         env.setenv("DATOS_CALI_CATALOG", str(catalog_dir))
-        with PortalSession(state, use_env=False) as session, open_ledger() as ledger:
+        env.setenv("DATOS_CALI_GX", "0")  # only the first run checks with Great Expectations
+        with PortalSession(state) as session, open_ledger() as ledger:
             drop("planeacion", "IMAE_Cali.csv", IMAE_FILE.read_bytes())
             first = run_like_the_flow(IMAE, session, ledger)
             changed = IMAE_FILE.read_bytes().replace(b"2016;enero;100,63;", b"2016;enero;100,64;")
@@ -107,7 +104,7 @@ def populated(tmp_path_factory) -> Populated:
                 ledger=ledger,
                 catalog=load_catalog(catalog_dir),
                 now=BUILT_AT,
-                providers=(PROVIDER, "datos_cali.no_existe.site:pages"),
+                providers=(provider.pages,),
             )
             url = ledger.url
     return Populated(

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from datos_cali.auditsite import build as build_site
 from datos_cali.catalog import load_catalog
 from datos_cali.ledger import new_run_id, open_ledger
 from datos_cali.quality import registry
-from datos_cali.reportsite import build_site
 from datos_cali.settings import paths
 from tests.reportsite.conftest import BUILT_AT, IMAE
 from tests.reportsite.htmlcheck import read

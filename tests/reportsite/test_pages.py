@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import importlib
-import re
-import textwrap
 from datetime import UTC, datetime
 
 import pytest
 
+from datos_cali import auditsite
 from datos_cali.catalog import load_catalog
+from datos_cali.compliance import site as compliance_site
 from datos_cali.ledger import open_ledger
 from datos_cali.reportsite import SiteContext, SitePage, build_site
-from datos_cali.reportsite.pages import (
-    PAGE_PROVIDERS,
-    contributed_pages,
-    load_providers,
-    relative_href,
-)
+from datos_cali.reportsite.pages import contributed_pages
+from datos_cali.reportsite.paths import relative_href
 from datos_cali.settings import paths
+from datos_cali.usage import site as usage_site
 from tests.reportsite.htmlcheck import read
 
 NOW = datetime(2026, 3, 2, 15, 30, tzinfo=UTC)
@@ -30,39 +26,22 @@ def context():
         yield SiteContext(load_catalog(paths().catalog), ledger, NOW, paths().reports)
 
 
-@pytest.fixture
-def provider_module(tmp_path, monkeypatch):
-    """Write a provider module on sys.path; returns a function that sets its pages' source."""
-    monkeypatch.syspath_prepend(str(tmp_path))
-
-    def write(name: str, body: str) -> str:
-        (tmp_path / f"{name}.py").write_text(
-            "from datos_cali.reportsite import SitePage\n" + textwrap.dedent(body), "utf-8"
-        )
-        importlib.invalidate_caches()
-        return f"{name}:pages"
-
-    return write
+def test_the_published_site_has_the_usage_and_compliance_pages():
+    assert (usage_site.pages, compliance_site.pages) == auditsite.PAGES
 
 
-def test_the_usage_and_compliance_providers_are_declared():
-    assert PAGE_PROVIDERS == ("datos_cali.usage.site:pages", "datos_cali.compliance.site:pages")
+def test_a_provider_that_breaks_stops_the_build(context):
+    def broken(context):
+        raise RuntimeError("sin datos")
 
+    with pytest.raises(RuntimeError, match="sin datos"):
+        contributed_pages(context, (broken,))
 
-def test_a_provider_whose_module_does_not_exist_yet_is_skipped(provider_module, caplog):
-    name = provider_module("proveedor_a", "def pages(context):\n    return []\n")
-    caplog.set_level("DEBUG", logger="datos_cali.reportsite.pages")
-    found = load_providers(("datos_cali.modulo_que_no_existe.site:pages", name))
-    assert [n for n, _ in found] == [name]
-    assert "datos_cali.modulo_que_no_existe.site:pages" in caplog.text
+    def not_pages(context):
+        return ["uso/index.html"]
 
-
-def test_a_provider_that_breaks_on_import_stops_the_build(provider_module):
-    name = provider_module("proveedor_roto", "import paquete_que_no_existe\n")
-    with pytest.raises(ModuleNotFoundError, match="paquete_que_no_existe"):
-        load_providers((name,))
-    with pytest.raises(TypeError, match="no es una función"):
-        load_providers((provider_module("proveedor_sin", "x = 1\n").replace(":pages", ":x"),))
+    with pytest.raises(TypeError, match="devolvió otra cosa"):
+        contributed_pages(context, (not_pages,))
 
 
 @pytest.mark.parametrize(
@@ -77,23 +56,20 @@ def test_a_provider_that_breaks_on_import_stops_the_build(provider_module):
         ("static/hoja.html", "es del sitio de informes"),
     ],
 )
-def test_unsafe_or_reserved_paths_are_refused(provider_module, context, path, why):
-    name = provider_module(
-        "proveedor_rutas_" + re.sub(r"\W", "_", path),
-        f"def pages(context):\n    return [SitePage({path!r}, 'Título', '<p>x</p>')]\n",
-    )
+def test_unsafe_or_reserved_paths_are_refused(context, path, why):
+    def pages(context):
+        return [SitePage(path, "Título", "<p>x</p>")]
+
     with pytest.raises(ValueError, match=why):
-        contributed_pages(context, (name,))
+        contributed_pages(context, (pages,))
 
 
-def test_two_pages_on_one_path_are_refused(provider_module, context):
-    name = provider_module(
-        "proveedor_doble",
-        "def pages(context):\n"
-        "    return [SitePage('uso/index.html', 'A', ''), SitePage('uso/index.html', 'B', '')]\n",
-    )
+def test_two_pages_on_one_path_are_refused(context):
+    def pages(context):
+        return [SitePage("uso/index.html", "A", ""), SitePage("uso/index.html", "B", "")]
+
     with pytest.raises(ValueError, match="Otra página ya usa esa ruta"):
-        contributed_pages(context, (name,))
+        contributed_pages(context, (pages,))
 
 
 def test_fragments_escape_what_they_are_given(context):
@@ -112,30 +88,31 @@ def test_links_between_pages_are_relative():
     assert relative_href("uso/mensual/2021.html", "index.html") == "../../index.html"
 
 
-def test_a_contributed_page_gets_the_layout_navigation_and_its_files(provider_module, tmp_path):
-    name = provider_module(
-        "proveedor_uso",
-        """
-        def pages(context):
-            body = context.fragment(
-                '<h2>Visitas</h2><p>{{ nota }}</p><p><a href="{{ inicio }}">Inicio</a></p>',
-                nota="<b>sin datos</b>",
-                inicio=context.href("uso/index.html", "index.html"),
-            )
-            return [
-                SitePage("uso/index.html", "Uso de los portales", body, nav_label="Uso",
-                         files={"uso/visitas.csv": b"mes,visitas\\n"}),
-                SitePage("uso/detalle.html", "Detalle del uso", "<h2>Detalle</h2>"),
-            ]
-        """,
-    )
+def test_a_contributed_page_gets_the_layout_navigation_and_its_files(tmp_path):
+    def pages(context):
+        body = context.fragment(
+            '<h2>Visitas</h2><p>{{ nota }}</p><p><a href="{{ inicio }}">Inicio</a></p>',
+            nota="<b>sin datos</b>",
+            inicio=context.href("uso/index.html", "index.html"),
+        )
+        return [
+            SitePage(
+                "uso/index.html",
+                "Uso de los portales",
+                body,
+                nav_label="Uso",
+                files={"uso/visitas.csv": b"mes,visitas\n"},
+            ),
+            SitePage("uso/detalle.html", "Detalle del uso", "<h2>Detalle</h2>"),
+        ]
+
     with open_ledger() as ledger:
         site = build_site(
             tmp_path / "sitio",
             ledger=ledger,
             catalog=load_catalog(paths().catalog),
             now=NOW,
-            providers=(name,),
+            providers=(pages,),
         )
     page = read(site.root / "uso" / "index.html")
     assert [h for h in page.headings] == [(1, "Uso de los portales"), (2, "Visitas")]

@@ -49,7 +49,7 @@ def published(office):
         office.add_to("salud", "imae-salud"),
     ]
     catalog = load_catalog(paths().catalog)
-    with PortalSession(paths().state, use_env=False) as session, open_ledger() as ledger:
+    with PortalSession(paths().state) as session, open_ledger() as ledger:
         assets = {}
         for slug in slugs:
             run = run_dataset(slug, session, ledger, catalog=catalog)
@@ -144,7 +144,7 @@ def test_an_asset_the_portal_does_not_have_is_reported_and_the_rest_stored(offic
         targets=[{"portal": "datos.gov.co", "asset_id": "zzzz-9999"}],
     )
     catalog = load_catalog(paths().catalog)
-    with PortalSession(paths().state, use_env=False) as session, open_ledger() as ledger:
+    with PortalSession(paths().state) as session, open_ledger() as ledger:
         assert run_dataset("imae-bueno", session, ledger, catalog=catalog).outcome == "published"
         with pytest.raises(CollectionFailed) as failed:
             collect(session, ledger, catalog, at("2021-06-01", 21))
@@ -157,7 +157,7 @@ def test_an_asset_the_portal_does_not_have_is_reported_and_the_rest_stored(offic
 
 def test_the_collect_command_reads_once_a_day(office, cli):  # noqa: F811
     office.add_to("salud", "imae-comando")
-    with PortalSession(paths().state, use_env=False) as session, open_ledger() as ledger:
+    with PortalSession(paths().state) as session, open_ledger() as ledger:
         run = run_dataset("imae-comando", session, ledger, catalog=load_catalog(paths().catalog))
         Visitors(session, {"imae-comando": run.targets[0].asset_id}).use("imae-comando", 2, 1)
     first = cli("usage", "collect")

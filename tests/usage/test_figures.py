@@ -9,8 +9,8 @@ from datos_cali.catalog import load_catalog
 from datos_cali.contracts import load_contract
 from datos_cali.precheck import precheck
 from datos_cali.settings import paths
-from datos_cali.sources.inbox import candidates
-from datos_cali.usage import USAGE_DATASET, daily_usage, usage_figures, write_submission
+from datos_cali.sources.inbox import candidates, submit_rows
+from datos_cali.usage import USAGE_DATASET, daily_usage, usage_figures
 from tests.usage.conftest import reading
 
 NOW = dt.datetime(2022, 2, 2, 4, 45, tzinfo=dt.UTC)
@@ -46,7 +46,7 @@ def test_the_figures_file_is_a_publishable_submission_in_the_office_inbox(office
     catalog = load_catalog(paths().catalog)
     rows = usage_figures(_deltas(), catalog)
 
-    path = write_submission(USAGE_DATASET, rows, catalog, paths(), NOW)
+    path = submit_rows(USAGE_DATASET, rows, catalog, paths(), NOW)
 
     folder = paths().inbox / "transparencia"
     assert path.parent == folder and candidates(folder, "uso-portales-*.csv") == [path]
@@ -56,11 +56,11 @@ def test_the_figures_file_is_a_publishable_submission_in_the_office_inbox(office
     result = precheck(path, dataset, contract, organismo=catalog.organismo_of(dataset))
     assert result.publishable, [e.message for e in result.errors]
     assert result.rows == 3
-    later = write_submission(USAGE_DATASET, rows, catalog, paths(), NOW + dt.timedelta(days=1))
+    later = submit_rows(USAGE_DATASET, rows, catalog, paths(), NOW + dt.timedelta(days=1))
     assert candidates(folder, "uso-portales-*.csv")[-1] == later  # the newest file wins
 
 
 def test_without_the_office_dataset_in_the_catalog_nothing_is_written(office):
     catalog = load_catalog(paths().catalog)
-    assert write_submission(USAGE_DATASET, [{"anio": 2021}], catalog, paths(), NOW) is None
+    assert submit_rows(USAGE_DATASET, [{"anio": 2021}], catalog, paths(), NOW) is None
     assert not (paths().inbox / "transparencia").exists()

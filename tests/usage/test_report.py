@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from datos_cali.catalog import load_catalog
+from datos_cali.spanish import decimal, number, percent
 from datos_cali.usage import build_usage_report, daily_usage
-from datos_cali.usage.spanish import decimal, number, percent
 from tests.usage.conftest import ROOT, reading
 
 

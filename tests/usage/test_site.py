@@ -9,11 +9,12 @@ from datos_cali.ledger import open_ledger
 from datos_cali.reportsite import build_site
 from datos_cali.settings import paths
 from datos_cali.usage import UsageStore
+from datos_cali.usage import site as usage_site
 from tests.reportsite.htmlcheck import read
 from tests.usage.conftest import reading
 
 NOW = dt.datetime(2022, 2, 3, 15, tzinfo=dt.UTC)
-PROVIDERS = ("datos_cali.usage.site:pages",)
+PROVIDERS = (usage_site.pages,)
 
 
 def _build(out):

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from datos_cali.auditsite import PAGES
 from datos_cali.catalog import load_catalog
 from datos_cali.ledger import open_ledger
-from datos_cali.reportsite import PAGE_PROVIDERS, build_site
+from datos_cali.reportsite import build_site
 from datos_cali.settings import paths
 from datos_cali.usage import UsageStore
 from tests.compliance.conftest import planned, utc  # noqa: F401  (catalog + ledger fixture)
@@ -34,7 +35,7 @@ def test_axe_finds_no_serious_or_critical_violations(planned, page, tmp_path, pa
             ledger=ledger,
             catalog=load_catalog(paths().catalog),
             now=utc("2022-03-01T12:00"),
-            providers=PAGE_PROVIDERS,
+            providers=PAGES,
         )
     page.goto(url(site.root, path))
     assert page.locator("h1").count() == 1

@@ -1,4 +1,6 @@
-"""Publish a validated dataset to one portal: only what changed, safely, verified.
+"""The publishing engine: a validated dataset to one portal, only what changed, safely, verified.
+
+It speaks only the `Portal` interface, so it works the same on every registered adapter.
 
     ensure the asset → merge metadata → diff against "last published" → send deletes and
     upserts in chunks (or replace through a working copy when there is no row identifier) →
@@ -21,10 +23,16 @@ import pandas as pd
 
 from datos_cali.catalog.models import Coordinates
 from datos_cali.contracts.coerce import TypedColumns
+from datos_cali.outcomes import Outcome
 from datos_cali.portals.base import DatasetSpec, Portal, PortalError, WriteResult
 from datos_cali.portals.diff import ChangeSet, Snapshot, changes
-from datos_cali.portals.records import canonical_rows, chunks, differences, row_keys
-from datos_cali.portals.socrata import payload_size
+from datos_cali.portals.records import (
+    canonical_rows,
+    chunks,
+    differences,
+    payload_size,
+    row_keys,
+)
 from datos_cali.portals.state import PublicationState, Published
 
 CHUNK_ROWS = 10_000  # DataSync's default
@@ -52,7 +60,7 @@ class PublishOutcome:
     target: str
     asset_id: str
     url: str
-    outcome: str  # "published" | "unchanged"
+    outcome: Outcome  # published or unchanged
     rows: int
     created: int = 0
     updated: int = 0
@@ -146,7 +154,7 @@ def publish(
         target=portal.target,
         asset_id=asset_id,
         url=portal.dataset_url(asset_id),
-        outcome="published" if written.rows_sent else "unchanged",
+        outcome=Outcome.PUBLISHED if written.rows_sent else Outcome.UNCHANGED,
         rows=len(job.frame),
         created=written.created,
         updated=written.updated,

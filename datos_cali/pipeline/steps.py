@@ -1,38 +1,43 @@
-"""One dataset's run, step by step, without Prefect: the flows wrap these steps as tasks.
+"""The steps of one dataset's run, as plain functions with typed inputs and outputs.
 
-ingest   pull the submission → archive its bytes (before anything else) → read → analyse
-deliver  publish to one target (only what changed; verified)
-finish   one ledger row per target, a JSON report, and tell the source how it ended
+    prepare   the dataset's catalog entry, contract and portal spec → a `Job`
+    ingest    pull the submission → archive its bytes (before anything else) → read → analyse
+    check     the Great Expectations suite generated from the contract (auditors' view)
+    deliver   publish to one target (only what changed; verified)
+    finish    the JSON report, one ledger row per target, and tell the source how it ended
+
+The order they run in, and what stops a run early, is `datos_cali.pipeline.sequence`: these
+functions never call each other, so the flows can run each one as a Prefect task.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import time
 import uuid
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from datos_cali import archive
 from datos_cali.catalog import Catalog, Dataset, load_catalog
 from datos_cali.catalog.models import Organismo
-from datos_cali.catalog.models import Portal as Target
 from datos_cali.contracts import Contract, load_contract
-from datos_cali.findings import Finding
+from datos_cali.ledger import Ledger
+from datos_cali.outcomes import NO_TARGET, Outcome
+from datos_cali.outcomes import overall as overall_outcome
 from datos_cali.portals.base import DatasetSpec, PortalError
+from datos_cali.portals.engine import publish
+from datos_cali.portals.registry import UnknownName
 from datos_cali.portals.session import PortalSession
 from datos_cali.portals.spec import build_spec
 from datos_cali.portals.state import DatasetBusy, PublicationState
 from datos_cali.precheck import PrecheckResult, precheck
-from datos_cali.publish import publish
+from datos_cali.runreport import RunReport, SourceInfo, TargetReport
 from datos_cali.settings import Paths, paths
 from datos_cali.sources import NothingNew, Pulled, SourceError, pull
 
-PUBLISHED, UNCHANGED, REJECTED, FAILED = "published", "unchanged", "rejected", "failed"
-NO_TARGET = "none"
 NOT_PUBLISHABLE = "El archivo no cumple el contrato o los criterios de calidad."
 UNEXPECTED = "Error inesperado ({kind}); el detalle técnico quedó en el registro de la ejecución."
 REJECTED_TEXT = (
@@ -57,6 +62,14 @@ class Job:
     timings: dict[str, float] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class LastPublication:
+    """The dataset's last confirmed publication on any portal."""
+
+    sha256: str | None
+    at: dt.datetime
+
+
 @dataclass
 class Submission:
     pulled: Pulled
@@ -72,7 +85,7 @@ class Submission:
 @dataclass
 class TargetResult:
     target: str
-    outcome: str
+    outcome: Outcome
     asset_id: str | None = None
     url: str | None = None
     created: int = 0
@@ -91,7 +104,7 @@ class TargetResult:
 class DatasetRun:
     slug: str
     run_id: str
-    outcome: str
+    outcome: Outcome
     rows: int | None = None
     errors: int = 0
     warnings: int = 0
@@ -105,8 +118,9 @@ class DatasetRun:
     @property
     def transient(self) -> bool:
         """Failed for a reason a retry may fix (network, throttling), not the data's fault."""
-        return self.outcome == FAILED and (
-            self.source_transient or any(t.transient for t in self.targets if t.outcome == FAILED)
+        return self.outcome == Outcome.FAILED and (
+            self.source_transient
+            or any(t.transient for t in self.targets if t.outcome == Outcome.FAILED)
         )
 
 
@@ -115,7 +129,20 @@ def gx_enabled() -> bool:
     return os.environ.get("DATOS_CALI_GX", "1") != "0"
 
 
-def new_job(
+@contextmanager
+def _timed(job: Job, step: str):
+    """Add the block's seconds to the job's timing of `step` (reported per run)."""
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        job.timings[step] = round(job.timings.get(step, 0) + time.perf_counter() - started, 4)
+
+
+# --- prepare ----------------------------------------------------------------------------------
+
+
+def prepare(
     slug: str,
     *,
     catalog: Catalog | None = None,
@@ -139,26 +166,16 @@ def new_job(
     )
 
 
-@contextmanager
-def _timed(job: Job, step: str):
-    """Add the block's seconds to the job's timing of `step` (reported per run)."""
-    started = time.perf_counter()
-    try:
-        yield
-    finally:
-        job.timings[step] = round(job.timings.get(step, 0) + time.perf_counter() - started, 4)
+def last_publication(ledger: Ledger, slug: str) -> LastPublication | None:
+    """The dataset's last publication on any portal, from the ledger."""
+    found = ledger.runs(dataset=slug, outcome=Outcome.PUBLISHED, limit=1)
+    return LastPublication(found[0].source_sha256, found[0].finished_at) if found else None
 
 
 # --- ingest -----------------------------------------------------------------------------------
 
 
-def last_publication(ledger, slug: str) -> tuple[str | None, dt.datetime] | None:
-    """(source sha256, when) of the dataset's last publication on any portal."""
-    found = ledger.runs(dataset=slug, outcome=PUBLISHED, limit=1)
-    return (found[0].source_sha256, found[0].finished_at) if found else None
-
-
-def ingest(job: Job, last: tuple[str | None, dt.datetime] | None = None) -> Submission:
+def ingest(job: Job, last: LastPublication | None = None) -> Submission:
     """Raises `NothingNew` when no submission waits, `SourceError` when the source fails.
 
     `last` is the previous publication: when these bytes differ from it, this run is the
@@ -179,21 +196,25 @@ def ingest(job: Job, last: tuple[str | None, dt.datetime] | None = None) -> Subm
             },
         )
         pulled.cleanup()
-    changed = last is None or last[0] != archived.sha256
+    changed = last is None or last.sha256 != archived.sha256
     with _timed(job, "analyse"):
         result = precheck(
             archived.path,
             job.dataset,
             job.contract,
             organismo=job.organismo,
-            last_updated=job.started_at if changed else last[1],
+            last_updated=job.started_at if changed else last.at,
             name=pulled.file_name,
         )
     return Submission(pulled, archived.sha256, archived.size, result)
 
 
-def expectations(job: Job, submission: Submission) -> dict:
+# --- check ------------------------------------------------------------------------------------
+
+
+def check(job: Job, submission: Submission) -> dict:
     """Run the Great Expectations suite generated from the contract; keep its Data Docs."""
+    # Imported here: Great Expectations takes seconds to import and only the flows use it.
     from datos_cali.quality.expectations import run_expectations
 
     analysis = submission.result.analysis
@@ -212,15 +233,17 @@ def expectations(job: Job, submission: Submission) -> dict:
 # --- deliver ----------------------------------------------------------------------------------
 
 
-def deliver(
-    job: Job, submission: Submission, target: Target, session: PortalSession
-) -> TargetResult:
+def deliver(job: Job, submission: Submission, target: str, session: PortalSession) -> TargetResult:
     """Publish to one target; failures become a `failed` result instead of an exception."""
     started = time.perf_counter()
     try:
         portal = session.open(target)
-    except Exception as exc:  # a missing or misconfigured adapter fails this target only
-        return TargetResult(target.value, FAILED, error=UNEXPECTED.format(kind=type(exc).__name__))
+    except UnknownName as exc:  # the catalog names a portal no adapter answers to
+        return TargetResult(target, Outcome.FAILED, error=str(exc))
+    except Exception as exc:  # a misconfigured adapter fails this target only
+        return TargetResult(
+            target, Outcome.FAILED, error=UNEXPECTED.format(kind=type(exc).__name__)
+        )
     configured = next((t.asset_id for t in job.dataset.targets if t.portal == target), None)
     try:
         outcome = publish(
@@ -233,7 +256,7 @@ def deliver(
             source_sha256=submission.sha256,
         )
         result = TargetResult(
-            target=target.value,
+            target=target,
             outcome=outcome.outcome,
             asset_id=outcome.asset_id,
             url=outcome.url,
@@ -244,12 +267,12 @@ def deliver(
             timings=outcome.timings,
         )
     except PortalError as exc:
-        result = TargetResult(target.value, FAILED, error=str(exc), transient=exc.transient)
+        result = TargetResult(target, Outcome.FAILED, error=str(exc), transient=exc.transient)
     except DatasetBusy as exc:
-        result = TargetResult(target.value, FAILED, error=str(exc), transient=True)
+        result = TargetResult(target, Outcome.FAILED, error=str(exc), transient=True)
     except Exception as exc:  # a bug must not hide the other target's result
         result = TargetResult(
-            target.value, FAILED, error=UNEXPECTED.format(kind=type(exc).__name__)
+            target, Outcome.FAILED, error=UNEXPECTED.format(kind=type(exc).__name__)
         )
     finally:
         portal.close()
@@ -260,19 +283,66 @@ def deliver(
     return result
 
 
+# --- the run's summary ------------------------------------------------------------------------
+
+
+def summarize(
+    job: Job,
+    submission: Submission | None,
+    targets: list[TargetResult],
+    *,
+    outcome: Outcome | None = None,
+    message: str | None = None,
+) -> DatasetRun:
+    result = submission.result if submission else None
+    return DatasetRun(
+        slug=job.slug,
+        run_id=job.run_id,
+        outcome=outcome or overall_outcome({t.outcome for t in targets}),
+        rows=result.rows if result else None,
+        errors=len(result.errors) if result else 0,
+        warnings=len(result.warnings) if result else 0,
+        targets=targets,
+        message=message or next((t.error for t in targets if t.error), None),
+        source_sha256=submission.sha256 if submission else None,
+    )
+
+
+def nothing_to_publish(job: Job, error: Exception) -> DatasetRun:
+    """The run's summary when the source had nothing new, or failed."""
+    if isinstance(error, NothingNew):
+        return summarize(job, None, [], outcome=Outcome.UNCHANGED, message=str(error))
+    run = summarize(job, None, [], outcome=Outcome.FAILED, message=str(error))
+    run.source_transient = isinstance(error, SourceError) and error.transient
+    return run
+
+
+def rejected(job: Job, submission: Submission) -> DatasetRun:
+    return summarize(job, submission, [], outcome=Outcome.REJECTED, message=NOT_PUBLISHABLE)
+
+
 # --- finish -----------------------------------------------------------------------------------
 
 
-def overall(results: list[TargetResult]) -> str:
-    outcomes = {r.outcome for r in results}
-    for outcome in (FAILED, PUBLISHED, UNCHANGED):
-        if outcome in outcomes:
-            return outcome
-    return UNCHANGED
-
-
-def _findings(result: PrecheckResult) -> list[dict]:
-    return [f.model_dump(mode="json") for f in result.findings]
+def finish(
+    job: Job,
+    run: DatasetRun,
+    submission: Submission | None,
+    *,
+    ledger: Ledger,
+    flow_run_id: str | None = None,
+) -> DatasetRun:
+    """Report, ledger rows, and settling the source (move or annotate the inbox file)."""
+    run.report_path = str(write_report(job, run, submission))
+    for row in ledger_rows(job, run, submission, flow_run_id):
+        ledger.record(row)
+    if submission is not None and run.outcome != Outcome.FAILED:
+        if run.outcome == Outcome.REJECTED:
+            text, data = rejection_text(job, submission), submission.result.to_json()
+        else:
+            text, data = None, None
+        submission.pulled.settle(run.outcome, text, data)
+    return run
 
 
 def rejection_text(job: Job, submission: Submission) -> str:
@@ -302,43 +372,44 @@ def _score_details(result: PrecheckResult | None) -> dict:
     }
 
 
+def run_report(job: Job, run: DatasetRun, submission: Submission | None) -> RunReport:
+    result = submission.result if submission else None
+    return RunReport(
+        dataset=job.slug,
+        title=job.dataset.title,
+        organismo=job.dataset.organismo,
+        run_id=job.run_id,
+        started_at=job.started_at,
+        finished_at=dt.datetime.now(dt.UTC),
+        outcome=run.outcome,
+        message=run.message,
+        source=None
+        if submission is None
+        else SourceInfo(
+            kind=submission.pulled.kind,
+            uri=submission.pulled.uri,
+            file_name=submission.pulled.file_name,
+            sha256=submission.sha256,
+            bytes=submission.size,
+        ),
+        rows=result.rows if result else None,
+        columns=result.columns if result else [],
+        findings=result.findings if result else [],
+        scores=result.scores if result else {},
+        score_details=_score_details(result),
+        overall=result.overall if result else None,
+        expectations=run.expectations,
+        targets=[TargetReport(**vars(t)) for t in run.targets],
+        timings=job.timings,
+    )
+
+
 def write_report(job: Job, run: DatasetRun, submission: Submission | None) -> Path:
     """The JSON report of this run, beside the others of the dataset (auditors read these)."""
     folder = job.paths.reports / "runs" / job.slug
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{job.started_at.strftime('%Y%m%dT%H%M%S')}-{job.run_id[:8]}.json"
-    result = submission.result if submission else None
-    payload = {
-        "dataset": job.slug,
-        "title": job.dataset.title,
-        "organismo": job.dataset.organismo,
-        "run_id": job.run_id,
-        "started_at": job.started_at.isoformat(),
-        "finished_at": dt.datetime.now(dt.UTC).isoformat(),
-        "outcome": run.outcome,
-        "message": run.message,
-        "source": None
-        if submission is None
-        else {
-            "kind": submission.pulled.kind,
-            "uri": submission.pulled.uri,
-            "file_name": submission.pulled.file_name,
-            "sha256": submission.sha256,
-            "bytes": submission.size,
-        },
-        "rows": result.rows if result else None,
-        "columns": result.columns if result else [],
-        "findings": _findings(result) if result else [],
-        "scores": result.scores if result else {},
-        "score_details": _score_details(result),
-        "overall": result.overall if result else None,
-        "expectations": run.expectations,
-        "targets": [asdict(t) for t in run.targets],
-        "timings": job.timings,
-    }
-    path.write_text(
-        json.dumps(payload, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
-    )
+    path.write_text(run_report(job, run, submission).to_json(), encoding="utf-8")
     return path
 
 
@@ -362,7 +433,7 @@ def ledger_rows(
         "findings_count": len(result.findings) if result else 0,
         "errors_count": len(result.errors) if result else 0,
         "warnings_count": len(result.warnings) if result else 0,
-        "findings": _findings(result) if result else [],
+        "findings": [f.model_dump(mode="json") for f in result.findings] if result else [],
         "quality_scores": result.scores if result else {},
         "report_path": run.report_path,
         "started_at": job.started_at,
@@ -390,116 +461,3 @@ def ledger_rows(
         }
         for t in run.targets
     ]
-
-
-def finish(
-    job: Job,
-    run: DatasetRun,
-    submission: Submission | None,
-    *,
-    ledger,
-    flow_run_id: str | None = None,
-) -> DatasetRun:
-    """Report, ledger rows, and settling the source (move or annotate the inbox file)."""
-    run.report_path = str(write_report(job, run, submission))
-    for row in ledger_rows(job, run, submission, flow_run_id):
-        ledger.record(row)
-    if submission is not None:
-        text = rejection_text(job, submission) if run.outcome == REJECTED else None
-        data = submission.result.to_json() if run.outcome == REJECTED else None
-        if run.outcome != FAILED:
-            submission.pulled.settle(run.outcome, text, data)
-    return run
-
-
-def summarize(
-    job: Job,
-    submission: Submission | None,
-    targets: list[TargetResult],
-    *,
-    outcome: str | None = None,
-    message: str | None = None,
-) -> DatasetRun:
-    result = submission.result if submission else None
-    return DatasetRun(
-        slug=job.slug,
-        run_id=job.run_id,
-        outcome=outcome or overall(targets),
-        rows=result.rows if result else None,
-        errors=len(result.errors) if result else 0,
-        warnings=len(result.warnings) if result else 0,
-        targets=targets,
-        message=message or next((t.error for t in targets if t.error), None),
-        source_sha256=submission.sha256 if submission else None,
-    )
-
-
-def stopped_early(
-    job: Job, *, submission: Submission | None = None, error: Exception | None = None
-) -> DatasetRun | None:
-    """The run's summary when it ends before any portal — nothing new, the source failed, the
-    file was rejected — or None when it goes on to deliver. Shared by `run_dataset` and the flow."""
-    if isinstance(error, NothingNew):
-        return summarize(job, None, [], outcome=UNCHANGED, message=str(error))
-    if error is not None:
-        run = summarize(job, None, [], outcome=FAILED, message=str(error))
-        run.source_transient = getattr(error, "transient", False)
-        return run
-    if submission is not None and submission.rejected:
-        return summarize(job, submission, [], outcome=REJECTED, message=NOT_PUBLISHABLE)
-    return None
-
-
-def build_report_site(where: Paths | None = None, *, ledger=None) -> Path | None:
-    """Rebuild the auditors' site after runs (one builder at a time); never fails the run."""
-    import fcntl
-
-    from datos_cali.ledger import open_ledger
-    from datos_cali.reportsite import build_site
-
-    where = where or paths()
-    where.reports.mkdir(parents=True, exist_ok=True)
-    with open(where.reports / ".sitio.lock", "a+b") as lock:
-        fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
-        try:
-            catalog = load_catalog(where.catalog)
-            if ledger is not None:
-                return build_site(ledger=ledger, catalog=catalog).index
-            with open_ledger() as own:
-                return build_site(ledger=own, catalog=catalog).index
-        except Exception:  # the site is a view of the ledger: a failure here loses nothing
-            return None
-        finally:
-            fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
-
-
-def run_dataset(
-    slug: str,
-    session: PortalSession,
-    ledger,
-    *,
-    catalog: Catalog | None = None,
-    where: Paths | None = None,
-    expectations_step: bool = False,
-) -> DatasetRun:
-    """The whole run of one dataset without Prefect: the steps the flows wrap as tasks."""
-    job = new_job(slug, catalog=catalog, where=where)
-    try:
-        submission = ingest(job, last_publication(ledger, slug))
-    except (NothingNew, SourceError) as exc:
-        return finish(job, stopped_early(job, error=exc), None, ledger=ledger)
-    if (early := stopped_early(job, submission=submission)) is not None:
-        return finish(job, early, submission, ledger=ledger)
-    checked = None
-    if expectations_step:
-        try:
-            checked = expectations(job, submission)
-        except Exception as exc:  # the auditors' extra view must not stop a good publication
-            checked = {"error": type(exc).__name__}
-    targets = [deliver(job, submission, t.portal, session) for t in job.dataset.targets]
-    run = summarize(job, submission, targets)
-    run.expectations = checked
-    return finish(job, run, submission, ledger=ledger)
-
-
-__all__ = ["DatasetRun", "Finding", "Job", "Submission", "TargetResult", "run_dataset"]

@@ -1,4 +1,9 @@
-"""`datos-cali catalog check`: every entry is consistent with its schema, organismo and files."""
+"""`datos-cali catalog check`: every entry is consistent with its schema, organismo, files, and
+with what the engine can do — a registered source kind and portals, known quality keys.
+
+It sits above the catalog (which it checks) and the engines it asks, so the catalog package
+itself stays at the bottom of the domain.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,12 @@ from pathlib import Path
 
 from datos_cali.catalog.loader import Catalog, CatalogProblem, load_catalog
 from datos_cali.contracts.schema import ContractError, load_contract
+from datos_cali.portals.registry import ADAPTERS
 from datos_cali.quality.engine import known_quality_keys
 from datos_cali.quality.messages import UNKNOWN_QUALITY_KEY
+from datos_cali.sources import SourceConfigError, settings_of
+
+UNKNOWN_PORTAL = "el portal «{name}» de «targets» no está registrado; disponibles: {known}"
 
 
 def check_catalog(
@@ -23,6 +32,16 @@ def check_catalog(
                     path, f"el organismo «{dataset.organismo}» no está en organismos.yaml"
                 )
             )
+        try:
+            settings_of(dataset)
+        except SourceConfigError as exc:
+            problems.append(CatalogProblem(path, str(exc)))
+        for target in dataset.targets:
+            if target.portal not in ADAPTERS:
+                known = ", ".join(ADAPTERS.names())
+                problems.append(
+                    CatalogProblem(path, UNKNOWN_PORTAL.format(name=target.portal, known=known))
+                )
         try:
             contract = load_contract(dataset.schema_name, schemas_dir)
         except ContractError as exc:

@@ -1,0 +1,65 @@
+"""How a run of one dataset ended: the one vocabulary the ledger, the CLI, the flows and the
+report site share, with the Spanish words people read.
+
+The ledger stores the enum's value (English, stable); everything a person reads goes through
+`Outcome.label` (lower case, for sentences and tables) or `Outcome.title` (a heading or badge).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Outcome(StrEnum):
+    PUBLISHED = "published"  # the portal confirmed the new rows
+    UNCHANGED = "unchanged"  # same bytes or same rows as last published: nothing sent
+    REJECTED = "rejected"  # the contract or a quality gate stopped it: final, not retried
+    FAILED = "failed"  # something broke (network, portal, bug): may be retried
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self]
+
+    @property
+    def title(self) -> str:
+        return _LABELS[self].capitalize()
+
+    @property
+    def help(self) -> str:
+        """What the outcome means, for a legend."""
+        return _HELP[self]
+
+
+_LABELS = {
+    Outcome.PUBLISHED: "publicado",
+    Outcome.UNCHANGED: "sin cambios",
+    Outcome.REJECTED: "rechazado",
+    Outcome.FAILED: "falló",
+}
+_HELP = {
+    Outcome.PUBLISHED: "el portal confirmó los datos enviados",
+    Outcome.UNCHANGED: "no había datos nuevos que enviar",
+    Outcome.REJECTED: "el archivo no cumplió el contrato o los criterios: no se publicó",
+    Outcome.FAILED: "algo falló (red, portal o error interno); se puede reintentar",
+}
+
+# The order of verdict columns and badges everywhere (site, CLI summaries).
+VERDICT_ORDER = (Outcome.PUBLISHED, Outcome.UNCHANGED, Outcome.REJECTED, Outcome.FAILED)
+# Which outcome speaks for several (a run's targets): a failure anywhere, then a publication.
+SEVERITY_ORDER = (Outcome.FAILED, Outcome.PUBLISHED, Outcome.UNCHANGED)
+# A run that ended before any portal was chosen (nothing new, rejected, the source failed).
+NO_TARGET = "none"
+
+
+def label(value: str | None, default: str = "—") -> str:
+    """The Spanish word for a stored outcome value; `default` for none or an unknown value."""
+    try:
+        return Outcome(value).label
+    except ValueError:
+        return default
+
+
+def overall(outcomes: set[str] | list[str]) -> Outcome:
+    """One outcome for a run to several portals: a failure anywhere wins, then a publication."""
+    present = set(outcomes)
+    return next((o for o in SEVERITY_ORDER if o in present), Outcome.UNCHANGED)
