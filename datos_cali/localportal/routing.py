@@ -10,7 +10,6 @@ by default; CKAN's envelope for CKAN routes).
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
@@ -20,6 +19,8 @@ from email.message import Message
 from functools import cached_property
 from typing import Any
 from urllib.parse import parse_qsl, unquote
+
+from datos_cali import csvsafe
 
 JSON_TYPE = "application/json; charset=utf-8"
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -68,9 +69,12 @@ def json_response(payload: Any, status: int = 200, headers: dict[str, str] | Non
 
 
 def csv_stream(header: list[str], rows: Iterable[list[str]], batch: int = 1000) -> Iterator[bytes]:
-    """A CSV body sent `batch` rows at a time, so an export of a million rows streams."""
+    """A CSV body sent `batch` rows at a time, so an export of a million rows streams.
+
+    Cells a spreadsheet would run as formulas are neutralised (`datos_cali.csvsafe`): these
+    exports are what people download and open in Excel."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csvsafe.writer(buffer, lineterminator="\n")
     writer.writerow(header)
     for count, row in enumerate(rows, 1):
         writer.writerow(row)

@@ -8,6 +8,7 @@ meets SQLITE_BUSY, and each write request is exactly one transaction.
 
 from __future__ import annotations
 
+import decimal
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -78,6 +79,48 @@ def _fold(value: object) -> str | None:
     return None if value is None else str(value).casefold()
 
 
+_EXACT = decimal.Context(prec=150)  # stored numbers have at most ~120 significant digits
+_AVERAGE_DIGITS = decimal.Context(prec=20)
+
+
+class _DecimalSum:
+    """`decimal_sum(x)`: an exact sum of decimal text (SQLite's sum() goes through floats, and
+    money must add up to the peso); NULL and non-numbers are skipped, an empty set is NULL."""
+
+    def __init__(self) -> None:
+        self.total: decimal.Decimal | None = None
+        self.count = 0
+
+    def step(self, value: object) -> None:
+        if value is None:
+            return
+        try:
+            number = decimal.Decimal(str(value))
+        except decimal.InvalidOperation:
+            return
+        if not number.is_finite():
+            return
+        self.total = number if self.total is None else _EXACT.add(self.total, number)
+        self.count += 1
+
+    def finalize(self) -> str | None:
+        return None if self.total is None else _decimal_text(self.total)
+
+
+class _DecimalAverage(_DecimalSum):
+    def finalize(self) -> str | None:
+        if self.total is None:
+            return None
+        return _decimal_text(_AVERAGE_DIGITS.divide(self.total, decimal.Decimal(self.count)))
+
+
+def _decimal_text(number: decimal.Decimal) -> str:
+    """Plain decimal notation, as SODA writes numbers (an aggregate may outgrow the values
+    a row can hold, so this does not go through `values.number_text`'s bounds)."""
+    rendered = format(number.normalize(), "f")
+    return "0" if rendered == "-0" else rendered
+
+
 class Store:
     """A small pool of connections to one SQLite file, safe to use from any thread."""
 
@@ -101,6 +144,8 @@ class Store:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.create_function("fold", 1, _fold, deterministic=True)
+        conn.create_aggregate("decimal_sum", 1, _DecimalSum)
+        conn.create_aggregate("decimal_avg", 1, _DecimalAverage)
         return conn
 
     @contextmanager

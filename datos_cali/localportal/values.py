@@ -33,6 +33,23 @@ SUPPORTED_TYPES = (TEXT, NUMBER, MONEY, PERCENT, DATE, CHECKBOX, POINT, URL)
 NUMERIC_TYPES = (NUMBER, MONEY, PERCENT)
 KEY_TYPES = (TEXT, NUMBER, MONEY, PERCENT, DATE)
 
+# SODA 2.1's names for column types in the X-SODA2-Types header: a calendar date is a
+# `floating_timestamp`, `:id` a `row_identifier` (recorded data.sfgov.org response of 2023-06-01,
+# Francisco-Castro/chuckwagon test/support/sf_api_data.ex; dev.socrata.com docs/datatypes/).
+SODA_TYPES = {
+    TEXT: "text",
+    NUMBER: "number",
+    MONEY: "money",
+    PERCENT: "number",
+    DATE: "floating_timestamp",
+    CHECKBOX: "checkbox",
+    POINT: "point",
+    URL: "url",
+    ":id": "row_identifier",
+    ":created_at": "fixed_timestamp",
+    ":updated_at": "fixed_timestamp",
+}
+
 NOT_A_NUMBER = "{value!r} is not a number"
 NOT_A_DATE = "{value!r} is not an ISO 8601 date or date-time without offset"
 NOT_A_BOOLEAN = "{value!r} is not true or false"
