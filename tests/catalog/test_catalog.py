@@ -4,8 +4,7 @@ import pytest
 
 from datos_cali.catalog import load_catalog
 from datos_cali.catalog.check import check_catalog
-from datos_cali.catalog.models import Frequency, Portal
-from datos_cali.catalog.models import PortalMetadata
+from datos_cali.catalog.models import Frequency, Portal, PortalMetadata
 
 
 @pytest.fixture
