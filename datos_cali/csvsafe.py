@@ -69,7 +69,13 @@ class _SafeWriter:
 
 
 def writer(handle, *args, **kwargs) -> _SafeWriter:
-    """Like `csv.writer(handle, …)`, neutralising formulas in every row written."""
+    """Like `csv.writer(handle, …)`, neutralising formulas in every row written.
+
+    Lines end in CRLF unless told otherwise (RFC 4180): with a bare "\n" terminator the `csv`
+    module does not quote a cell holding a carriage return, and the file breaks there."""
+    kwargs.setdefault("lineterminator", "\r\n")
+    if "\r" not in kwargs["lineterminator"] and kwargs.get("quoting") != csv.QUOTE_ALL:
+        raise ValueError("a line terminator without \\r leaves carriage returns unquoted")
     return _SafeWriter(csv.writer(handle, *args, **kwargs))
 
 

@@ -42,7 +42,7 @@ def test_everything_else_is_unchanged(value):
 
 def test_the_writer_neutralises_every_row_and_keeps_csv_quoting():
     buffer = io.StringIO()
-    out = csvsafe.writer(buffer, lineterminator="\n")
+    out = csvsafe.writer(buffer)
     out.writerow(["=1+1", -4, "-4", 'di "hola", =x'])
     out.writerows([["@a", "b"], ["+c", 1.5]])
     rows = list(csv.reader(io.StringIO(buffer.getvalue())))
@@ -51,3 +51,13 @@ def test_the_writer_neutralises_every_row_and_keeps_csv_quoting():
         ["'@a", "b"],
         ["'+c", "1.5"],
     ]
+
+
+def test_carriage_returns_are_quoted_so_rows_never_break():
+    buffer = io.StringIO()
+    csvsafe.writer(buffer).writerow(["a\rb", "\r=1", "c"])
+    assert buffer.getvalue() == '"a\rb","\'\r=1",c\r\n'
+    assert list(csv.reader(io.StringIO(buffer.getvalue(), newline=""))) == [["a\rb", "'\r=1", "c"]]
+    with pytest.raises(ValueError, match="carriage returns"):
+        csvsafe.writer(buffer, lineterminator="\n")
+    csvsafe.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)  # safe: all quoted

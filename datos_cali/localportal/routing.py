@@ -74,7 +74,7 @@ def csv_stream(header: list[str], rows: Iterable[list[str]], batch: int = 1000) 
     Cells a spreadsheet would run as formulas are neutralised (`datos_cali.csvsafe`): these
     exports are what people download and open in Excel."""
     buffer = io.StringIO()
-    writer = csvsafe.writer(buffer, lineterminator="\n")
+    writer = csvsafe.writer(buffer)  # CRLF lines: a cell with a bare CR is quoted
     writer.writerow(header)
     for count, row in enumerate(rows, 1):
         writer.writerow(row)
@@ -160,7 +160,10 @@ def compile_template(template: str) -> re.Pattern[str]:
 
 @dataclass
 class Route:
-    """One endpoint. `faultable`: subject to fault injection; `logged`: kept in the request log."""
+    """One endpoint. `faultable`: subject to fault injection; `logged`: kept in the request log;
+    `authorize`: a credential check on the headers alone (raise `HttpError` to refuse), which
+    the server runs before it reads the body — set it on every route that needs credentials,
+    so an anonymous upload costs nothing."""
 
     method: str
     template: str
@@ -168,6 +171,7 @@ class Route:
     errors: ErrorRenderer = socrata_error
     faultable: bool = False
     logged: bool = True
+    authorize: Callable[[Request], None] | None = None
     pattern: re.Pattern[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:

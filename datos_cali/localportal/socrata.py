@@ -78,19 +78,20 @@ class SocrataApi:
 
     def routes(self) -> list[Route]:
         api = partial(Route, faultable=True)
+        write = partial(Route, faultable=True, authorize=self._login)  # checked before the body
         rid = "{rowid:[^/]+}"
         return [
-            api("POST", "/api/views.json", self.create_view),
+            write("POST", "/api/views.json", self.create_view),
             api("GET", "/api/views/{id}.json", self.get_view),
-            api("PUT", "/api/views/{id}.json", self.put_view),
-            api("DELETE", "/api/views/{id}.json", self.delete_view),
-            api("POST", "/api/views/{id}/publication.json", self.publication),
+            write("PUT", "/api/views/{id}.json", self.put_view),
+            write("DELETE", "/api/views/{id}.json", self.delete_view),
+            write("POST", "/api/views/{id}/publication.json", self.publication),
             api("GET", "/api/views/{id}/rows.{fmt:csv|json}", self.export),
             api("GET", f"/resource/{{id}}/{rid}.json", self.get_row),
-            api("DELETE", f"/resource/{{id}}/{rid}.{{fmt:json|csv}}", self.delete_row),
+            write("DELETE", f"/resource/{{id}}/{rid}.{{fmt:json|csv}}", self.delete_row),
             api("GET", "/resource/{id}.{fmt:json|csv|geojson}", self.query),
-            api("POST", "/resource/{id}.{fmt:json|csv}", self.upsert),
-            api("PUT", "/resource/{id}.{fmt:json|csv}", self.replace),
+            write("POST", "/resource/{id}.{fmt:json|csv}", self.upsert),
+            write("PUT", "/resource/{id}.{fmt:json|csv}", self.replace),
         ]
 
     # --- shared checks --------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """The portal's SQLite file: schema, connections shared across server threads, transactions.
 
-One file (`portal.sqlite` under the data folder) keeps everything a restart must see: views, rows,
-usage events, the request log and the generated credentials. WAL mode lets readers run while a
+One file (`portal.sqlite` under the data folder, created 0600: it holds the credentials) keeps
+everything a restart must see: views, rows, usage events, the request log and the generated
+credentials. WAL mode lets readers run while a
 writer commits; writers are serialised by a process-wide lock so a request's transaction never
 meets SQLITE_BUSY, and each write request is exactly one transaction.
 """
@@ -9,6 +10,7 @@ meets SQLITE_BUSY, and each write request is exactly one transaction.
 from __future__ import annotations
 
 import decimal
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -121,12 +123,27 @@ def _decimal_text(number: decimal.Decimal) -> str:
     return "0" if rendered == "-0" else rendered
 
 
+def _private_file(path: Path) -> None:
+    """Create the database file (and its folder) readable by its owner only, before SQLite
+    opens it: it holds the portal's credentials. SQLite gives the -wal and -shm files the
+    database file's permissions; a file left 0644 by an older version is tightened too."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_CREAT | os.O_RDWR | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    try:
+        os.fchmod(descriptor, 0o600)
+    finally:
+        os.close(descriptor)
+    for companion in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if companion.exists() and not companion.is_symlink():
+            companion.chmod(0o600)
+
+
 class Store:
     """A small pool of connections to one SQLite file, safe to use from any thread."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
+        _private_file(path)
         self._pool: list[sqlite3.Connection] = []
         self._pool_lock = threading.Lock()
         self._write_lock = threading.RLock()
