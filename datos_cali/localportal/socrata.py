@@ -267,7 +267,7 @@ class SocrataApi:
         def cells() -> Iterator[list[str]]:
             for _sid, data, _c, _u in rows.iterate(self.store, record.id):
                 values = json.loads(data)
-                yield [v.csv_cell(c.type_name, values.get(c.field_name)) for c in columns]
+                yield [v.export_cell(c.type_name, values.get(c.field_name)) for c in columns]
 
         header = [c.name or c.field_name for c in columns]
         return csv_stream(header, cells(), _EXPORT_BATCH)

@@ -3,6 +3,14 @@
 sodapy is archived upstream and has no retries and a 10 s default timeout: its requests sessions
 get urllib3 retry adapters mounted (`session_adapter`), reads and writes get separate timeouts
 (writes in minutes), and a response hook records each write's `X-Socrata-RequestId`.
+
+Idempotent against what real Socrata returns (tests/portals/test_socrata_recorded_shapes.py):
+an unchanged dataset costs reads only. Metadata is compared the way Socrata stores it —
+`metadata.rowIdentifier` comes back as the column's numeric id although it was sent as a field
+name, `licenseId` is a code (`catalog.licenses`), server-owned keys (`owner`, `rights`,
+`metadata.renderTypeConfig`, columns' `tableColumnId`, …) are kept, not compared — and a PUT is
+sent only when something the catalog owns differs. A read answered 202 ("still processing,
+retry") is retried, never parsed as rows.
 """
 
 from __future__ import annotations
@@ -15,6 +23,7 @@ from collections.abc import Iterable, Sequence
 import requests
 from sodapy import Socrata
 
+from datos_cali.catalog.licenses import license_for
 from datos_cali.portals import http
 from datos_cali.portals.base import (
     DatasetSpec,
@@ -41,6 +50,13 @@ ERR_UNAVAILABLE = "El portal {portal} no respondió bien tras varios intentos (H
 ERR_NETWORK = "No se pudo comunicar con {portal}: {detail}"
 ERR_COPY_TIMEOUT = "La copia de trabajo de {asset} no estuvo lista en {seconds} s."
 ERR_ROW_ERRORS = "El portal rechazó {count} filas del lote (conteo «Errors» de Socrata)."
+ERR_PROCESSING = (
+    "El portal {portal} sigue procesando la consulta (HTTP 202) tras {attempts} intentos; "
+    "se intentará de nuevo más tarde."
+)
+ERR_LICENSE = "No se puede publicar en {portal}: {detail}."
+COUNT_ALIAS = "filas"  # count(*) named explicitly: its default name differs between versions
+PROCESSING_ATTEMPTS = 6
 
 _WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -77,18 +93,31 @@ class SocrataPortal(Portal):
         request_id = response.headers.get("X-Socrata-RequestId")
         if request_id and response.request.method in _WRITE_METHODS:
             self.traffic.request_ids.append(request_id)
+        if response.status_code == 202 and response.request.method == "GET":
+            # sodapy returns a 202's body as if it were the answer; it is not (yet).
+            raise _StillProcessing(response)
 
     # --- errors ------------------------------------------------------------------------------
 
     def _call(self, action, *args, asset: str | None = None, **kwargs):
-        try:
-            return action(*args, **kwargs)
-        except requests.HTTPError as exc:
-            raise self._http_error(exc, asset) from None
-        except (requests.ConnectionError, requests.Timeout) as exc:
-            raise PortalError(
-                ERR_NETWORK.format(portal=self.target, detail=type(exc).__name__), transient=True
-            ) from None
+        delay = http.backoff()
+        for attempt in range(1, PROCESSING_ATTEMPTS + 1):
+            try:
+                return action(*args, **kwargs)
+            except _StillProcessing:
+                if attempt == PROCESSING_ATTEMPTS:
+                    message = ERR_PROCESSING.format(portal=self.target, attempts=attempt)
+                    raise PortalError(message, transient=True, status=202) from None
+                time.sleep(delay)
+                delay = min(delay * 2, 30)
+            except requests.HTTPError as exc:
+                raise self._http_error(exc, asset) from None
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                raise PortalError(
+                    ERR_NETWORK.format(portal=self.target, detail=type(exc).__name__),
+                    transient=True,
+                ) from None
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def _http_error(self, exc: requests.HTTPError, asset: str | None) -> PortalError:
         response = exc.response
@@ -123,8 +152,15 @@ class SocrataPortal(Portal):
             "category": spec.category,
             "tags": list(spec.tags),
             "attribution": spec.attribution,
-            "licenseId": spec.license,
+            "licenseId": self._license_code(spec),
         }
+
+    def _license_code(self, spec: DatasetSpec) -> str:
+        try:
+            return license_for(spec.license).socrata
+        except ValueError as exc:  # the catalog refuses these; a hand-made spec may not
+            message = ERR_LICENSE.format(portal=self.target, detail=exc)
+            raise PortalError(message, transient=False) from None
 
     def find_dataset(self, spec: DatasetSpec) -> str | None:
         found = self._call(self._reads.datasets, q=spec.name, limit=100)
@@ -152,25 +188,9 @@ class SocrataPortal(Portal):
         return view["id"]
 
     def update_metadata(self, asset_id: str, spec: DatasetSpec) -> None:
+        """Read, compare as Socrata stores it, and PUT only the top-level keys that differ."""
         current = self._call(self._reads.get_metadata, asset_id, asset=asset_id)
-        metadata = dict(current.get("metadata") or {})
-        custom = {k: dict(v) for k, v in (metadata.get("custom_fields") or {}).items()}
-        for fieldset, values in spec.custom_fields.items():
-            custom.setdefault(fieldset, {}).update(values)
-        metadata["custom_fields"] = custom
-        if spec.row_identifier:
-            metadata["rowIdentifier"] = spec.row_identifier
-        wanted = {**self._view_body(spec), "metadata": metadata}
-        described = {c.field: c for c in spec.columns}
-        columns = []
-        for column in current.get("columns") or []:
-            ours = described.get(column.get("fieldName"))
-            columns.append(
-                {**column, **({"description": ours.description, "name": ours.name} if ours else {})}
-            )
-        if columns:
-            wanted["columns"] = columns
-        changed = {k: v for k, v in wanted.items() if current.get(k) != v}
+        changed = metadata_changes(current, spec, self._view_body(spec))
         if changed:
             self._call(self._writes.update_metadata, asset_id, changed, asset=asset_id)
 
@@ -299,8 +319,9 @@ class SocrataPortal(Portal):
             self._writes.delete(working_copy)
 
     def count(self, asset_id: str) -> int:
-        answer = self._call(self._reads.get, asset_id, select="count(*)", asset=asset_id)
-        return int(answer[0]["count"]) if answer else 0
+        select = f"count(*) AS {COUNT_ALIAS}"
+        answer = self._call(self._reads.get, asset_id, select=select, asset=asset_id)
+        return int(answer[0][COUNT_ALIAS]) if answer else 0
 
     def rows_by_key(self, asset_id: str, spec: DatasetSpec, keys: Sequence[str]) -> list[dict]:
         field = spec.row_identifier
@@ -371,6 +392,89 @@ class SocrataPortal(Portal):
     def close(self) -> None:
         for client in (self._reads, self._writes, self._careful):
             client.close()
+
+
+class _StillProcessing(Exception):
+    """A read answered 202: Socrata is still working on it; ask again later."""
+
+    def __init__(self, response: requests.Response):
+        super().__init__(f"HTTP 202 for {response.request.url}")
+
+
+# --- metadata comparison ----------------------------------------------------------------------
+
+
+def metadata_changes(current: dict, spec: DatasetSpec, ours: dict) -> dict:
+    """The top-level view keys to PUT so the view says what the catalog says; {} when it does.
+
+    `ours` is the catalog's view body (name, description, category, tags, attribution,
+    licenseId). Every key is sent whole (Socrata replaces each top-level key it receives), built
+    from what the portal has plus the catalog's values, so nothing the pipeline does not own is
+    lost. Compared as Socrata stores them: tags without regard to order or case, a custom field
+    left blank the same as one absent, the row identifier by the column it names.
+    """
+    changed = {
+        key: value for key, value in ours.items() if key != "tags" and current.get(key) != value
+    }
+    if not _same_tags(current.get("tags"), spec.tags):
+        changed["tags"] = list(spec.tags)
+    columns = current.get("columns") or []
+    metadata = _merged_metadata(current.get("metadata") or {}, spec, columns)
+    if metadata is not None:
+        changed["metadata"] = metadata
+    described = _described_columns(columns, spec)
+    if described is not None:
+        changed["columns"] = described
+    return changed
+
+
+def _same_tags(current, wanted) -> bool:
+    return sorted(str(t).casefold() for t in current or []) == sorted(t.casefold() for t in wanted)
+
+
+def _names_column(value, field: str, columns: list[dict]) -> bool:
+    """Whether a stored rowIdentifier (a column id, as Socrata returns it, or a field name)
+    designates the column `field`."""
+    if value == field:
+        return True
+    column = next((c for c in columns if c.get("fieldName") == field), None)
+    return column is not None and column.get("id") is not None and str(value) == str(column["id"])
+
+
+def _merged_metadata(metadata: dict, spec: DatasetSpec, columns: list[dict]) -> dict | None:
+    """The whole `metadata` object to send, or None when the portal's already agrees."""
+    merged = dict(metadata)
+    custom = {k: dict(v) for k, v in (metadata.get("custom_fields") or {}).items()}
+    differs = False
+    for fieldset, values in spec.custom_fields.items():
+        stored = custom.setdefault(fieldset, {})
+        for key, value in values.items():
+            if stored.get(key, "") != value:
+                stored[key] = value
+                differs = True
+    merged["custom_fields"] = custom
+    rid = spec.row_identifier
+    if rid and not _names_column(metadata.get("rowIdentifier"), rid, columns):
+        merged["rowIdentifier"] = rid  # a field name; Socrata stores the column's id
+        differs = True
+    return merged if differs else None
+
+
+def _described_columns(columns: list[dict], spec: DatasetSpec) -> list[dict] | None:
+    """The portal's columns with the catalog's names and descriptions, or None if they match."""
+    described = {c.field: c for c in spec.columns}
+    differs = False
+    out = []
+    for column in columns:
+        ours = described.get(column.get("fieldName"))
+        if ours and (column.get("name"), column.get("description") or "") != (
+            ours.name,
+            ours.description,
+        ):
+            column = {**column, "name": ours.name, "description": ours.description}
+            differs = True
+        out.append(column)
+    return out if differs else None
 
 
 def payload_size(row: dict) -> int:
