@@ -5,7 +5,15 @@ the answer as Socrata does. What they return (see DESIGN.md, "Socrata facts"):
 
 - reads of public views need nothing; private views (every new view until
   `setPermission=public.read`, and every working copy) need Basic auth, else 403;
-- every POST/PUT/DELETE needs Basic auth with the API key id/secret: 401 without, 403 wrong;
+- every POST/PUT/DELETE needs Basic auth with the API key id/secret: 401 without, 403 wrong —
+  checked by the server from the headers before the body is read (`Route.authorize`);
+- views return `metadata.rowIdentifier` as the column's numeric id and accept only Socrata
+  license codes in `licenseId` (`views`);
+- SODA reads carry `X-SODA2-Fields`/`X-SODA2-Types`, answer `.json`, `.csv` and `.geojson`
+  (the point column as geometry), and support `$group` with count/sum/avg/min/max and `$query`
+  (`soql`, `aggregates`);
+- CSV exports neutralise spreadsheet formulas (`datos_cali.csvsafe`); `rows.csv` writes dates
+  `MM/DD/YYYY hh:mm:ss AM` as Socrata's export does;
 - `POST /api/views/{id}/publication.json?method=copy` answers 202 `{"message": …}` while
   "copying" (the first request) and 200 with the working copy on the next;
 - SODA reads and metadata reads never count usage; the `/d/{id}` page counts a view and each
