@@ -95,6 +95,7 @@ class SocrataPortal(Portal):
             self.traffic.request_ids.append(request_id)
         if response.status_code == 202 and response.request.method == "GET":
             # sodapy returns a 202's body as if it were the answer; it is not (yet).
+            response.close()  # give the connection back before leaving through an exception
             raise _StillProcessing(response)
 
     # --- errors ------------------------------------------------------------------------------
