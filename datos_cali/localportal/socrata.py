@@ -35,7 +35,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from datos_cali import csvsafe
-from datos_cali.localportal import aggregates, auth, ids, rows, soql, views
+from datos_cali.localportal import aggregates, auth, ids, rows, soql, soqlquery, views
 from datos_cali.localportal import values as v
 from datos_cali.localportal.routing import (
     CSV_TYPE,
@@ -184,7 +184,7 @@ class SocrataApi:
         with self.store.read() as conn:
             record = self._readable(conn, request)
             columns = record.columns
-            query = soql.compile_query(request.query_pairs, columns)
+            query = soql.compile_query(soqlquery.expand(request.query_pairs), columns)
             if query.aggregated:
                 found = aggregates.select(conn, record.id, query, columns)
                 items = query.select or []

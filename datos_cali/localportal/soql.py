@@ -51,8 +51,6 @@ MSG_GROUP_NEEDS_SELECT = "$group needs a $select naming the grouped columns and 
 MSG_FUNCTION_TYPE = "{function}() does not apply to {type} column {name}"
 MSG_TOO_DEEP = "{clause} is nested more than {limit} levels deep"
 MSG_TOO_MANY = "{clause} has more than {limit} {what}"
-MSG_QUERY_WITH_OTHERS = "$query cannot be combined with {names}; put every clause in $query"
-MSG_NO_SUBQUERIES = "Sub-queries (|>) are not supported by the local portal"
 MSG_UNKNOWN_ORDER = "Cannot order by {name}: it is neither selected nor grouped"
 
 MAX_NESTING = 16  # parentheses and NOT inside one another (SQLite's parser stack is ~100)
@@ -455,14 +453,15 @@ def _search(text: str, columns: dict[str, v.Column]) -> Sql:
 _IGNORED_SYSTEM_ARGS = ("$$app_token", "$$read_from_nbe", "$$version", "$$query_timeout_seconds")
 _UNSUPPORTED_ARGS = ("$having", "$search")
 _CLAUSES = ("$select", "$where", "$order", "$group", "$limit", "$offset", "$q")
+_UNEXPANDED = "$query"  # expanded by `soqlquery.expand` before compiling
 
 
 def compile_query(pairs: list[tuple[str, str]], columns: dict[str, v.Column]) -> Query:
-    """A SODA query string (as pairs) → a `Query` over one view's rows."""
+    """A SODA query string (as pairs; `$query` already expanded by `soqlquery`) → a `Query`."""
     args: dict[str, str] = {}
     filters: list[tuple[str, str]] = []
-    for key, value in _expand_query(pairs):
-        if key in _UNSUPPORTED_ARGS:
+    for key, value in pairs:
+        if key in _UNSUPPORTED_ARGS or key == _UNEXPANDED:
             raise soql_error(MALFORMED, MSG_UNSUPPORTED.format(name=key))
         if key.startswith("$$"):
             if key != "$$exclude_system_fields" and key not in _IGNORED_SYSTEM_ARGS:
@@ -570,71 +569,3 @@ def _plain_order(items: list[OrderItem], columns: dict[str, v.Column]) -> Sql:
         params += field_params
     parts.append("sid ASC")
     return Sql(", ".join(parts), params)
-
-
-# --- $query -----------------------------------------------------------------------------------
-
-_QUERY_CLAUSES = {
-    "select": "$select",
-    "where": "$where",
-    "order": "$order",
-    "group": "$group",
-    "having": "$having",
-    "limit": "$limit",
-    "offset": "$offset",
-    "search": "$q",
-}
-
-
-def _expand_query(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """`$query=SELECT a, count(*) WHERE … GROUP BY a LIMIT 5` → the equivalent parameters."""
-    text = next((value for key, value in pairs if key == "$query"), None)
-    if text is None:
-        return pairs
-    others = sorted(
-        {k for k, _ in pairs if k.startswith("$") and not k.startswith("$$")} - {"$query"}
-    )
-    if others:
-        raise soql_error(MALFORMED, MSG_QUERY_WITH_OTHERS.format(names=", ".join(others)))
-    if "|>" in text:
-        raise soql_error(MALFORMED, MSG_NO_SUBQUERIES)
-    rest = [(k, v_) for k, v_ in pairs if k != "$query"]
-    return rest + _split_clauses(text)
-
-
-def _split_clauses(text: str) -> list[tuple[str, str]]:
-    tokens = tokenize(text, "$query")
-    starts: list[tuple[str, int, int]] = []  # (parameter, clause start, body start)
-    depth = 0
-    index = 0
-    while index < len(tokens):
-        token = tokens[index]
-        depth += {"(": 1, ")": -1}.get(token.text, 0) if token.kind == "punct" else 0
-        word = token.text.lower() if token.kind == "name" else ""
-        if depth == 0 and word in _QUERY_CLAUSES:
-            body = token.position + len(token.text)
-            if word in ("order", "group"):
-                following = tokens[index + 1] if index + 1 < len(tokens) else None
-                if following is None or following.text.lower() != "by":
-                    raise soql_error(
-                        MALFORMED,
-                        MSG_UNEXPECTED.format(
-                            clause="$query", found=repr(token.text), position=token.position
-                        ),
-                    )
-                body = following.position + len(following.text)
-                index += 1
-            starts.append((_QUERY_CLAUSES[word], token.position, body))
-        index += 1
-    if not starts or (starts[0][1] != 0 and text[: starts[0][1]].strip()):
-        found = text.strip()[:20]
-        message = MSG_UNEXPECTED.format(clause="$query", found=repr(found), position=0)
-        raise soql_error(MALFORMED, message)
-    clauses = []
-    for number, (name, _start, body) in enumerate(starts):
-        end = starts[number + 1][1] if number + 1 < len(starts) else len(text)
-        value = text[body:end].strip()
-        if name == "$q":
-            value = value[1:-1].replace("''", "'") if value.startswith("'") else value
-        clauses.append((name, value))
-    return clauses
