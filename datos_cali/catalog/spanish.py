@@ -18,11 +18,13 @@ _TEMPLATES = {
     "union_tag_invalid": "«{loc}» tiene un tipo de fuente desconocido ({input}); "
     "use: inbox, url, sql, socrata, ckan, file",
     "union_tag_not_found": "«{loc}» debe indicar «kind»",
-    "string_type": "«{loc}» debe ser texto",
+    "string_type": "«{loc}» debe ser texto y se leyó {input}: escríbalo entre comillas",
     "dict_type": "«{loc}» debe ser un mapa de claves",
     "list_type": "«{loc}» debe ser una lista",
     "bool_parsing": "«{loc}» debe ser true o false",
     "int_parsing": "«{loc}» debe ser un número entero",
+    "int_type": "«{loc}» debe ser un número entero ({input})",
+    "greater_than_equal": "«{loc}» debe ser mayor o igual a {ge} ({input})",
 }
 
 
@@ -40,6 +42,7 @@ def describe_validation_error(error: ValidationError) -> list[str]:
                 loc=_location(item["loc"]),
                 input=repr(item.get("input"))[:80],
                 expected=context.get("expected", ""),
+                ge=context.get("ge", ""),
                 msg=str(context.get("error", item["msg"])).removeprefix("Value error, "),
             )
         )

@@ -101,7 +101,7 @@ def test_malformed_yaml_names_the_line(catalog_copy, project_root):
     path.write_text("slug: [sin cerrar\n", encoding="utf-8")
     problems = problems_of(catalog_copy, project_root)
     assert any(
-        "areas-proteccion-forestal.yaml" in p and "YAML mal formado (línea" in p for p in problems
+        "areas-proteccion-forestal.yaml, línea 2" in p and "YAML mal formado" in p for p in problems
     )
 
 
