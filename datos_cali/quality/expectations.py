@@ -269,7 +269,7 @@ def run_expectations(
     `hidden_columns` are columns the personal-data gate flagged (public by law, say): when the
     suite touches one — or any text column: the Data Docs are copied to the public report site,
     which never shows a cell of a text column — no example values are kept in the results or
-    the Data Docs, and failing rows are named by their file row, not by a text identifier.
+    the Data Docs (GX then keeps no failing row ids either: the contract's findings name them).
     """
     docs_dir = Path(docs_dir).resolve()
     docs_dir.mkdir(parents=True, exist_ok=True)
@@ -281,8 +281,6 @@ def run_expectations(
     values_hidden = bool(touched & (set(hidden_columns) | text_columns))
     batch_frame = frame
     index_column = dataset.row_identifier
-    if values_hidden and index_column in text_columns:
-        index_column = None
     if index_column is None and row_numbers is not None:
         batch_frame = frame.assign(**{FILE_ROW: list(map(int, row_numbers))})
         index_column = FILE_ROW

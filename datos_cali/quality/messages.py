@@ -14,6 +14,7 @@ LABEL_LANDLINE = "teléfonos fijos"
 LABEL_EMAIL = "correos electrónicos"
 LABEL_ADDRESS = "direcciones"
 LABEL_NAME = "nombres de personas"
+LABEL_HEALTH_WITH_NAME = "datos de salud junto al nombre de una persona"
 
 # --- personal data: findings -------------------------------------------------------------------
 PII_FOUND = (
@@ -32,6 +33,14 @@ PII_NAME_ONLY = (
 PII_PUBLIC_BY_LAW = (
     "La columna «{header}» contiene datos personales que son públicos por ley y se publica. "
     "Fundamento: {basis}"
+)
+PII_PUBLIC_PLACES = (
+    "La columna «{header}» tiene direcciones o nombres de lugares públicos y se publica sin "
+    "tratarlos como datos personales. Motivo declarado en el catálogo: {basis}"
+)
+PII_UNPUBLISHED = (
+    "La columna «{header}» no está en el contrato y no se publica: se descarta antes de publicar. "
+    "Contiene datos personales ({what}); quítela del archivo que envía."
 )
 PII_SENSITIVE_UNDECLARED = (
     "La columna «{header}» contiene datos sensibles ({category}) y el conjunto no está declarado "
