@@ -146,12 +146,26 @@ def _print_human(result) -> None:
             rows = ", ".join(map(str, finding.rows[:5])) + (
                 "…" if finding.count > 5 and finding.rows else ""
             )
-            table.add_row(finding.kind.value, finding.column or "—", rows or "—", finding.message)
+            table.add_row(
+                finding.kind.value,
+                escape(_column_cell(finding)),
+                rows or "—",
+                escape(finding.for_organismo()),
+            )
         out.print(table)
     if result.scores:
         _print_scores(result)
     verdict = messages.VERDICT_PUBLISHABLE if result.publishable else messages.VERDICT_BLOCKED
     out.print(f"[bold {'green' if result.publishable else 'red'}]{verdict}[/]")
+
+
+def _column_cell(finding) -> str:
+    """The field name and, when it differs, the header as written in the file."""
+    if finding.column is None:
+        return "—"
+    if finding.header and finding.header != finding.column:
+        return f"{finding.column} («{finding.header}»)"
+    return finding.column
 
 
 def _print_scores(result) -> None:

@@ -115,9 +115,7 @@ def test_patient_columns_outside_the_contract_are_dropped_with_a_warning(tmp_pat
     assert_nowhere(planted, outputs + files_written(state, tmp_path, skip=path))
 
 
-def test_a_vaccination_file_with_an_added_cedula_column_warns_and_drops_it(
-    tmp_path, project_root
-):
+def test_a_vaccination_file_with_an_added_cedula_column_warns_and_drops_it(tmp_path, project_root):
     demo = project_root / "demo/vacunacion-covid19/vacunacion_covid19_cali.csv"
     with demo.open(encoding="utf-8") as handle:
         lines = [next(handle).rstrip("\n") for _ in range(61)]
