@@ -112,6 +112,7 @@ class PublicLookalikes(Strict):
     interrupters: list[str]
     company_words: list[str]
     place_headers: list[str]
+    number_headers: list[str]
     official_titles: list[str]
     number_contexts: list[str]
     email_domains: list[str]

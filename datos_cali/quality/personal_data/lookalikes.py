@@ -57,6 +57,7 @@ class Lookalikes:
         self.addresses = frozenset(canonical_address(a) for a in public.addresses)
         self.references = Phrases(public.number_contexts)
         self.place_headers = Phrases(public.place_headers)
+        self.number_headers = Phrases(public.number_headers)
 
     def public_email(self, address: str) -> bool:
         """A generic mailbox (contacto@…) or a mailbox of the State (…@cali.gov.co)."""
@@ -84,6 +85,10 @@ class Lookalikes:
             if self.references.ends(words[: len(words) - back]):
                 return True
         return False
+
+    def number_column(self, *names: str) -> bool:
+        """A header that says the column holds amounts or codes («PPTO INICIAL», «Consecutivo»)."""
+        return any(self.number_headers.anywhere(normalize(n).split()) for n in names)
 
     def place_column(self, *names: str) -> bool:
         """A header that says the column holds places («Barrio», «Sede educativa»)."""

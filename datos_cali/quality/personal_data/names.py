@@ -18,7 +18,9 @@ from datos_cali.quality.personal_data.patterns import Pattern
 from datos_cali.quality.settings import NameLists, PersonalDataSettings, PublicLookalikes
 from datos_cali.reading.headers import normalize, strip_accents
 
-WINDOW = 5  # words looked at before a name for a place or a title
+WINDOW = 5  # words looked at before a name for a place
+OFFICE_WINDOW = 8  # … and for an official's title («Director del Departamento Administrativo
+#                    de Hacienda María Gómez»)
 AFTER = 3  # words looked at after a name for a company word
 _CONNECTORS = frozenset({"y", "e", "o"})
 # Verbs end a place's name: «el colegio reportó que…», «atendiendo a…» (past tense, gerunds).
@@ -137,11 +139,11 @@ class NameConfirmer:
     def _context(self, written: list[str]) -> str:
         """Walk back over the words before the name until a context or an interruption."""
         words = [normalize(w) for w in written]
-        for seen in range(1, min(WINDOW, len(words)) + 1):
+        for seen in range(1, min(OFFICE_WINDOW, len(words)) + 1):
             head = words[: len(words) - seen + 1]
             if self.officials.ends(head):
                 return "funcionario"
-            if self.places.ends(head):
+            if seen <= WINDOW and self.places.ends(head):
                 return "lugar"
             word = words[len(words) - seen]
             verb = len(word) > 4 and _VERB.search(written[len(written) - seen])

@@ -63,6 +63,9 @@ CEDULA_WITH_CONTEXT = Pattern(
 DOTTED_ID_CELL = r"^\s*[0-9]{1,3}(?:\.[0-9]{3}){1,3}\s*$"
 ID_CELL = r"^\s*(?:[0-9]{1,3}(?:\.[0-9]{3}){1,3}|[0-9]{5,10})(?:\s?-\s?[0-9])?\s*$"
 
+# A company's NIT alone in a cell: nine digits from 8 or 9 and the check digit («NIT 890.399.001-1»).
+COMPANY_NIT_CELL = r"(?i)^\s*(?:nit\.?:?\s*)?[89][0-9]{2}\.?[0-9]{3}\.?[0-9]{3}\s?-\s?[0-9]\s*$"
+
 # A NIT: base of 7–12 digits (dots optional) and its check digit after a dash.
 NIT = Pattern(rf"[0-9]{{1,3}}(?:\.?[0-9]{{3}}){{2,3}} ?[{DASHES}] ?[0-9]", boundary="digit")
 

@@ -31,6 +31,7 @@ Python only sees the few values a regex matched. A repetitive column (few distin
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -58,7 +59,8 @@ ROUND_AMOUNTS = 0.2  # … unless this share ends in «.000»: amounts are round
 NUMERIC_COLUMN_SHARE = 0.9  # a text column this full of plain numbers has the shape of a number
 PHONE_COLUMN_SHARE = 0.5  # … and is read for phones only when this share of its cells are phones
 MIN_VALUES_FOR_SHARES = 5
-NUMERIC_CELL = r"^\s*[-+(]?\s*\$?\s*[0-9][0-9.,' ]*\)?\s*$"
+# A cell that is only a number or an amount (Excel's accounting zero « -   » included).
+NUMERIC_CELL = r"^\s*(?:-|[-+(]?\s*\$?\s*[0-9][0-9.,' ]*\)?)\s*$"
 TEXT_KINDS = (None, "text")  # None: outside the contract, read as text
 NUMBER_KINDS = ("integer", "number")
 
@@ -283,10 +285,14 @@ class Scanner:
 
     def _phone_column(self, view, scan, kept, flagged, formatted) -> np.ndarray:
         """In a text column of plain numbers: keep phone-formatted hits, and all of them when
-        most of the column is phones (a phone column with a name that does not say so)."""
+        most of the column is phones (a phone column with a name that does not say so) and
+        neither its name (amounts, codes) nor its round values say it holds amounts."""
         rows = int(_rows(view, kept).size)
-        if scan.non_empty and rows / scan.non_empty >= PHONE_COLUMN_SHARE:
-            return kept
+        amounts = self.lookalikes.number_column(scan.header, scan.key)
+        if scan.non_empty and rows / scan.non_empty >= PHONE_COLUMN_SHARE and not amounts:
+            values = view.values.take(pa.array(kept))
+            if _share_of_rows(view, kept, _matches(values, r"000\s*$")) < ROUND_AMOUNTS:
+                return kept
         return np.intersect1d(kept, flagged[formatted]) if formatted is not None else kept[:0]
 
     def _scan_names(self, view: Distinct, scan: ColumnScan, sample, found: _Prefiltered) -> None:
@@ -322,7 +328,9 @@ class Scanner:
         if match and match.category == "identificador" and not match.sensitive:
             if measured.share(patterns.ID_CELL) >= ID_COLUMN_SHARE:
                 units = np.flatnonzero(_matches(view.values, patterns.ID_CELL))
-                scan.detections["documento"] = Detection("documento", _rows(view, units))
+                units = self._without_company_nits(view, units)
+                if len(units):
+                    scan.detections["documento"] = Detection("documento", _rows(view, units))
             return
         if kind not in TEXT_KINDS or measured.count < MIN_VALUES_FOR_SHARES:
             return
@@ -334,6 +342,18 @@ class Scanner:
             return  # money: «224.436.000», «$ 1.000.000»
         units = np.flatnonzero(_matches(view.values, patterns.DOTTED_ID_CELL))
         scan.detections["cedula_columna"] = Detection("cedula_columna", _rows(view, units))
+
+    def _without_company_nits(self, view: Distinct, units: np.ndarray) -> np.ndarray:
+        """Drop companies' NITs (nine digits from 8 or 9, valid check digit) from a document
+        column: a supplier's NIT is not a person's document. Bounded like every confirmation."""
+        if not len(units):
+            return units
+        values = view.values.take(pa.array(units))
+        shaped = _matches(values, patterns.COMPANY_NIT_CELL)
+        if not shaped.any():
+            return units
+        hits, _ = confirm(view.values, units[shaped], _WHOLE_CELL, _company_nit)
+        return np.setdiff1d(units, hits)
 
     def _sensitive_values(self, measured: _Measure) -> str | None:
         if measured.count < MIN_VALUES_FOR_SHARES:
@@ -359,6 +379,16 @@ class Scanner:
             found = pc.cast(pc.struct_field(ages, [0]), pa.int64())
             return bool(pc.any(pc.less(found, self.settings.minors.adult_age)).as_py())
         return False
+
+
+_WHOLE_CELL = re.compile(r".+", re.S)
+
+
+def _company_nit(cell: str, _match) -> bool:
+    from stdnum.co import nit
+
+    digits = "".join(ch for ch in cell if ch.isdigit())
+    return len(digits) == 10 and digits[0] in "89" and nit.is_valid(digits)
 
 
 @dataclass
@@ -413,6 +443,16 @@ class _Measure:
             return float((self.weights > 0).sum() / self.count) if self.count else 0.0
         present = self.values.filter(pa.array(self.weights > 0))
         return pc.count_distinct(present).as_py() / self.count if self.count else 0.0
+
+
+def _share_of_rows(view: Distinct, units: np.ndarray, mask: np.ndarray) -> float:
+    """Share of the rows holding `units` whose unit is in `mask` (weights: rows per value)."""
+    if not len(units):
+        return 0.0
+    if not view.repetitive:
+        return float(mask.mean())
+    counts = view.counts()[units]
+    return float(counts[mask].sum() / counts.sum()) if counts.sum() else 0.0
 
 
 def _folded(values: list[str]) -> pa.Array:
