@@ -65,26 +65,49 @@ def name_patterns(lists: NameLists, titles: list[str]) -> NamePatterns:
 
 
 class Phrases:
-    """Words or phrases, normalised («I.E.O.» → i e o), looked for as whole words."""
+    """Words or phrases, normalised («I.E.O.» → i e o), looked for as whole words; a plural in
+    the text matches a singular in the list («barrios», «instituciones»)."""
 
     def __init__(self, phrases: list[str]):
-        self.phrases = {tuple(normalize(p).split()) for p in phrases if normalize(p)}
-        self.longest = max((len(p) for p in self.phrases), default=0)
+        found = {tuple(normalize(p).split()) for p in phrases if normalize(p)}
+        self.by_length: dict[int, set[tuple[str, ...]]] = {}
+        for phrase in found:
+            self.by_length.setdefault(len(phrase), set()).add(phrase)
+        self.longest = max(self.by_length, default=0)
+
+    def _matches(self, words: list[str]) -> bool:
+        phrases = self.by_length.get(len(words))
+        if not phrases:
+            return False
+        if tuple(words) in phrases:
+            return True
+        forms = [_singulars(w) for w in words]
+        return any(all(p in f for p, f in zip(phrase, forms, strict=True)) for phrase in phrases)
 
     def ends(self, words: list[str]) -> bool:
         """Do `words` end with one of the phrases?"""
         longest = min(self.longest, len(words))
-        return any(tuple(words[len(words) - n :]) in self.phrases for n in range(1, longest + 1))
+        return any(self._matches(words[len(words) - n :]) for n in range(1, longest + 1))
 
     def starts_within(self, words: list[str], reach: int) -> bool:
         return any(
-            tuple(words[i : i + n]) in self.phrases
+            self._matches(words[i : i + n])
             for i in range(min(reach, len(words)))
             for n in range(1, self.longest + 1)
+            if i + n <= len(words)
         )
 
     def anywhere(self, words: list[str]) -> bool:
         return self.starts_within(words, len(words))
+
+
+def _singulars(word: str) -> set[str]:
+    forms = {word}
+    if len(word) > 3 and word.endswith("s"):
+        forms.add(word[:-1])
+        if word.endswith("es"):
+            forms.add(word[:-2])
+    return forms
 
 
 class NameConfirmer:

@@ -224,10 +224,7 @@ class Scanner:
             phone_named = self.phone_headers.in_name(scan.header) or self.phone_headers.in_name(
                 scan.key
             )
-            numeric = kind in NUMBER_KINDS or (
-                measured.count >= MIN_VALUES_FOR_SHARES
-                and measured.share(NUMERIC_CELL) >= NUMERIC_COLUMN_SHARE
-            )
+            numeric = kind in NUMBER_KINDS or measured.share(NUMERIC_CELL) >= NUMERIC_COLUMN_SHARE
             text = kind in TEXT_KINDS
             found = _Prefiltered.of(view.values, with_context=text and sample is not None)
             self._scan_values(
