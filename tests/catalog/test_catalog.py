@@ -109,3 +109,67 @@ def test_models_expose_frequency_periods_and_portals(project_root):
     dataset = load_catalog(project_root / "datasets").datasets["vacunacion-covid19"]
     assert dataset.frequency is Frequency.SEMANAL and dataset.frequency.period.days == 7
     assert {t.portal for t in dataset.targets} == {Portal.DATOS_GOV_CO, Portal.DATOS_CALI}
+
+
+def edit(path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_an_unquoted_description_with_a_comma_points_at_its_line_with_a_hint(
+    catalog_copy, project_root
+):
+    path = catalog_copy / "datasets" / "salud" / "vacunacion-covid19.yaml"
+    edit(
+        path,
+        '  sexo: {description: "Sexo de la persona vacunada: F o M."}',
+        "  sexo: {description: Sexo de la persona vacunada, F o M.}",
+    )
+    line = (
+        path.read_text("utf-8")
+        .splitlines()
+        .index("  sexo: {description: Sexo de la persona vacunada, F o M.}")
+        + 1
+    )
+    [found] = [p for p in problems_of(catalog_copy, project_root) if "columns.sexo" in p]
+    assert f"vacunacion-covid19.yaml, línea {line}" in found
+    assert "clave desconocida «columns.sexo.F o M.»" in found and "entre comillas" in found
+
+
+def test_a_colon_in_an_unquoted_value_is_a_yaml_error_with_a_hint(catalog_copy, project_root):
+    path = catalog_copy / "datasets" / "salud" / "vacunacion-covid19.yaml"
+    edit(path, "title: Vacunación contra COVID-19 en Cali", "title: Vacunación: COVID-19 en Cali")
+    [found] = [p for p in problems_of(catalog_copy, project_root) if "YAML" in p]
+    assert "vacunacion-covid19.yaml, línea 2" in found and "YAML mal formado" in found and "entre comillas" in found
+
+
+def test_an_unknown_check_parameter_fails_naming_the_schema_and_the_accepted_names(
+    catalog_copy, project_root
+):
+    path = catalog_copy / "schemas" / "contratacion-parque-pacifico.yaml"
+    edit(
+        path,
+        "column_ge: {column: fecha_terminacion, other: fecha_inicio}",
+        "column_ge: {column: fecha_terminacion, otra: fecha_inicio}",
+    )
+    found = [p for p in problems_of(catalog_copy, project_root) if "«otra»" in p]
+    assert found and "contratacion-parque-pacifico.yaml, línea" in found[0]
+    assert "parámetros aceptados: column, other" in found[0]
+
+
+def test_a_yaml_boolean_where_a_string_is_meant_fails(catalog_copy, project_root):
+    path = catalog_copy / "schemas" / "vacunacion-covid19.yaml"
+    edit(path, "isin: [F, M]", "isin: [F, M, true]")
+    [found] = [p for p in problems_of(catalog_copy, project_root) if "booleano" in p]
+    assert "vacunacion-covid19.yaml, línea" in found and "entre comillas" in found
+
+
+def test_two_fields_for_one_header_without_positions_fail(catalog_copy, project_root):
+    path = catalog_copy / "schemas" / "ejecucion-presupuestal-inversion.yaml"
+    assert not problems_of(catalog_copy, project_root)
+    entry = catalog_copy / "datasets" / "hacienda" / "ejecucion-presupuestal-inversion.yaml"
+    edit(entry, "    position: 23\n", "")
+    [found] = problems_of(catalog_copy, project_root)
+    assert "«codigo_actividad», «programa_sectorial», «programa»" in found and path.exists()
+    assert "position: N" in found

@@ -41,7 +41,7 @@ def test_amounts_written_as_money_in_text_are_never_phones(tmp_path):
 
 
 def test_a_text_column_of_plain_numbers_is_phones_only_if_most_are(tmp_path):
-    mostly = build(tmp_path / "a", {"dato": MOBILES + ["123", "456"]})
+    mostly = build(tmp_path / "a", {"dato": [*MOBILES, "123", "456"]})
     assert detections(mostly, "dato") == {"celular"}
     few = build(tmp_path / "b", {"dato": ["3001234567"] + [str(100 + i) for i in range(9)]})
     assert detections(few, "dato") == set()
