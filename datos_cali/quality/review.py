@@ -19,7 +19,7 @@ from datos_cali.quality import messages
 from datos_cali.quality.criteria.precision import POINT_WORDS
 from datos_cali.quality.criteria.trazabilidad import year_in_title
 from datos_cali.quality.measures import freshness
-from datos_cali.reading.artefacts import EXCEL_ERROR
+from datos_cali.reading.artefacts import excel_errors, may_hold_errors
 from datos_cali.reading.headers import normalize
 
 if TYPE_CHECKING:
@@ -150,9 +150,12 @@ def excel_error_values(ctx: QualityContext) -> list[Finding]:
     fields = {position: name for name, position in ctx.positions.items()}
     for position, header in enumerate(ctx.raw.headers):
         view = ctx.raw.distinct(position)
-        if not pc.any(pc.starts_with(pc.utf8_ltrim_whitespace(view.values), "#")).as_py():
+        maybe = may_hold_errors(view.values)
+        if not maybe.any():
             continue
-        hit = ctx.raw.matches(position, EXCEL_ERROR)
+        units = np.zeros(len(view.values), dtype=bool)
+        units[maybe] = excel_errors(view.values.filter(pa.array(maybe)))
+        hit = view.rows_where(units)
         count = int(hit.sum())
         if not count:
             continue

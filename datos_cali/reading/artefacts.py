@@ -22,17 +22,21 @@ EXCEL_ERROR = (
     r"|¡?NULO!|SPILL!|¡?DESBORDAMIENTO!|¡?CALC!|GETTING_DATA|OBTENIENDO_DATOS|¡?CAMPO!|FIELD!"
     r"|BLOCKED!|¡?BLOQUEADO!|CONNECT!|¡?CONECTAR!|BUSY!|UNKNOWN!|¡?DESCONOCIDO!)\s*$"
 )
-# A quick test before the full pattern: every error value starts with «#».
-_MAYBE = r"^\s*#"
 
 
 def _mask(array: pa.Array) -> np.ndarray:
     return np.asarray(pc.fill_null(array, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
+def may_hold_errors(values: pa.Array) -> np.ndarray:
+    """A quick vectorised test before the pattern: an error value starts with «#» (or with
+    spaces, which few cells do)."""
+    return _mask(pc.starts_with(values, "#")) | _mask(pc.starts_with(values, " "))
+
+
 def excel_errors(values: pa.Array) -> np.ndarray:
     """Per value: is it an Excel error value?"""
-    maybe = _mask(pc.match_substring_regex(values, _MAYBE))
+    maybe = may_hold_errors(values)
     if not maybe.any():
         return maybe
     found = np.zeros(len(values), dtype=bool)

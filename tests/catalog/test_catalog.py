@@ -141,7 +141,11 @@ def test_a_colon_in_an_unquoted_value_is_a_yaml_error_with_a_hint(catalog_copy, 
     path = catalog_copy / "datasets" / "salud" / "vacunacion-covid19.yaml"
     edit(path, "title: Vacunación contra COVID-19 en Cali", "title: Vacunación: COVID-19 en Cali")
     [found] = [p for p in problems_of(catalog_copy, project_root) if "YAML" in p]
-    assert "vacunacion-covid19.yaml, línea 2" in found and "YAML mal formado" in found and "entre comillas" in found
+    assert (
+        "vacunacion-covid19.yaml, línea 2" in found
+        and "YAML mal formado" in found
+        and "entre comillas" in found
+    )
 
 
 def test_an_unknown_check_parameter_fails_naming_the_schema_and_the_accepted_names(
