@@ -250,37 +250,31 @@ class Scanner:
         phone_named: bool,
         text: bool,
     ) -> None:
-        """Every detector on the prefiltered cells of a text column; only the phone detectors,
-        and only on phone-formatted cells unless the name says phone, in a numeric one."""
+        """Every detector on the prefiltered cells of a text column. In a numeric column (by
+        contract or by shape) only the phone detectors, on every cell when the name says phone,
+        else on the phone-formatted cells — or, in a text column of plain numbers, on all of
+        them and kept only if most of the column is phones (`_phone_column`)."""
         flagged = found.prefilter
         if not len(flagged):
             return
         candidates = view.values.take(pa.array(flagged))
-        formatted = None
+        formatted = _matches(candidates, patterns.PHONE_FORMATTED) if numeric else None
         for detector, re2, python in self.compiled:
             phone = detector.id in PHONES
             if numeric and not phone and not text:
                 continue
-            cells = flagged
-            if numeric and phone and not phone_named:
-                if formatted is None:
-                    formatted = _matches(candidates, patterns.PHONE_FORMATTED)
-                cells = flagged[formatted]
-                if text:  # plain numbers in a text column: phones if most of them are
-                    cells = flagged
-            if cells is flagged:
-                hits = flagged[_matches(candidates, re2)]
-            else:
-                hits = (
-                    cells[_matches(view.values.take(pa.array(cells)), re2)] if len(cells) else cells
-                )
+            hits = flagged[_matches(candidates, re2)]
+            if numeric and phone and not phone_named and not text:
+                hits = np.intersect1d(hits, flagged[formatted])
             kept, estimated = confirm(view.values, hits, python, detector.confirm)
-            if numeric and phone and text and not phone_named and len(kept):
-                kept = self._phone_column(view, scan, kept, flagged, formatted)
+            if numeric and phone and not phone_named and text and len(kept):
+                kept = self._phone_column(view, scan, kept, flagged[formatted])
             if len(kept):
                 scan.detections[detector.id] = Detection(detector.id, _rows(view, kept), estimated)
 
-    def _phone_column(self, view, scan, kept, flagged, formatted) -> np.ndarray:
+    def _phone_column(
+        self, view: Distinct, scan: ColumnScan, kept: np.ndarray, formatted: np.ndarray
+    ) -> np.ndarray:
         """In a text column of plain numbers: keep phone-formatted hits, and all of them when
         most of the column is phones (a phone column with a name that does not say so) and
         neither its name (amounts, codes) nor its round values say it holds amounts."""
@@ -290,7 +284,7 @@ class Scanner:
             values = view.values.take(pa.array(kept))
             if _share_of_rows(view, kept, _matches(values, r"000\s*$")) < ROUND_AMOUNTS:
                 return kept
-        return np.intersect1d(kept, flagged[formatted]) if formatted is not None else kept[:0]
+        return np.intersect1d(kept, formatted)
 
     def _scan_names(self, view: Distinct, scan: ColumnScan, sample, found: _Prefiltered) -> None:
         if sample is None:
@@ -309,8 +303,7 @@ class Scanner:
         if not len(kept):
             return
         scan.detections["nombre"] = Detection("nombre", _rows(view, kept), estimated)
-        cells = view.values.take(pa.array(kept)).to_pylist()
-        health = np.array([self.names.has_health_term(c or "") for c in cells], dtype=bool)
+        health = _matches(view.values.take(pa.array(kept)), self.names.health_re2)
         if health.any():
             scan.detections["salud_con_nombre"] = Detection(
                 "salud_con_nombre", _rows(view, kept[health]), estimated
