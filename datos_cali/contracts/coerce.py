@@ -130,6 +130,7 @@ class TypedTable:
     views: dict[str, Distinct] = field(default_factory=dict)
     # fields validation found without repeated values nor nulls: no two rows can be equal
     unique_columns: set[str] = field(default_factory=set)
+    positions: dict[str, int] = field(default_factory=dict)  # field → 0-based column in the file
 
     def view(self, column: str) -> Distinct | None:
         return self.views.get(column)
@@ -370,7 +371,9 @@ def coerce(
     release_memory()  # the parsers' temporaries (trimmed text, masks) are garbage now
     headers = {name: raw.headers[position] for name, position in mapping.items()}
     missing = set(contract.columns) - set(mapping)
-    return TypedTable(columns, raw.row_numbers, headers, findings, unconverted, missing, views)
+    return TypedTable(
+        columns, raw.row_numbers, headers, findings, unconverted, missing, views, positions=mapping
+    )
 
 
 def cell_text(view: Distinct, row: int) -> str | None:

@@ -150,12 +150,9 @@ def excel_error_values(ctx: QualityContext) -> list[Finding]:
     fields = {position: name for name, position in ctx.positions.items()}
     for position, header in enumerate(ctx.raw.headers):
         view = ctx.raw.distinct(position)
-        maybe = may_hold_errors(view.values)
-        if not maybe.any():
+        if may_hold_errors(view.values) is None:
             continue
-        units = np.zeros(len(view.values), dtype=bool)
-        units[maybe] = excel_errors(view.values.filter(pa.array(maybe)))
-        hit = view.rows_where(units)
+        hit = view.rows_where(excel_errors(view.values))
         count = int(hit.sum())
         if not count:
             continue

@@ -28,18 +28,21 @@ def _mask(array: pa.Array) -> np.ndarray:
     return np.asarray(pc.fill_null(array, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
-def may_hold_errors(values: pa.Array) -> np.ndarray:
+def may_hold_errors(values: pa.Array) -> np.ndarray | None:
     """A quick vectorised test before the pattern: an error value starts with «#» (or with
-    spaces, which few cells do)."""
-    return _mask(pc.starts_with(values, "#")) | _mask(pc.starts_with(values, " "))
+    spaces, which few cells do). None when no value can be one (the usual case: no copies)."""
+    maybe = pc.or_(pc.starts_with(values, "#"), pc.starts_with(values, " "))
+    if not pc.any(maybe).as_py():
+        return None
+    return _mask(maybe)
 
 
 def excel_errors(values: pa.Array) -> np.ndarray:
     """Per value: is it an Excel error value?"""
     maybe = may_hold_errors(values)
-    if not maybe.any():
-        return maybe
     found = np.zeros(len(values), dtype=bool)
+    if maybe is None:
+        return found
     rows = np.flatnonzero(maybe)
     found[rows] = _mask(pc.match_substring_regex(values.take(pa.array(rows)), EXCEL_ERROR))
     return found

@@ -224,7 +224,10 @@ class Scanner:
             phone_named = self.phone_headers.in_name(scan.header) or self.phone_headers.in_name(
                 scan.key
             )
-            numeric = kind in NUMBER_KINDS or measured.share(NUMERIC_CELL) >= NUMERIC_COLUMN_SHARE
+            numeric = (
+                kind in NUMBER_KINDS
+                or measured.share(NUMERIC_CELL, trim=False) >= NUMERIC_COLUMN_SHARE
+            )
             text = kind in TEXT_KINDS
             found = _Prefiltered.of(view.values, with_context=text and sample is not None)
             self._scan_values(
@@ -425,8 +428,9 @@ class _Measure:
     def share_of(self, unit_mask: np.ndarray) -> float:
         return float(self.weights[unit_mask].sum() / self.count) if self.count else 0.0
 
-    def share(self, regex: str) -> float:
-        return self.share_of(_matches(pc.utf8_trim_whitespace(self.values), regex))
+    def share(self, regex: str, *, trim: bool = True) -> float:
+        values = pc.utf8_trim_whitespace(self.values) if trim else self.values
+        return self.share_of(_matches(values, regex))
 
     def distinct_share(self) -> float:
         if self.view.repetitive:
