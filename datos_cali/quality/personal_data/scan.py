@@ -233,7 +233,7 @@ class Scanner:
             self._scan_values(
                 view, scan, found, numeric=numeric, phone_named=phone_named, text=text
             )
-            if text and scan.place_basis is None:
+            if text and not numeric and scan.place_basis is None:  # numbers hold no names
                 self._scan_names(view, scan, sample, found)
             if scan.place_basis is not None:  # declared public places: addresses and names pass
                 scan.detections.pop("direccion", None)
