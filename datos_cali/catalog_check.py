@@ -10,10 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from datos_cali.catalog.loader import Catalog, CatalogProblem, load_catalog
-from datos_cali.contracts.schema import ContractError, load_contract
+from datos_cali.catalog.models import Dataset
+from datos_cali.contracts.schema import Contract, ContractError, load_contract
 from datos_cali.portals.registry import ADAPTERS
 from datos_cali.quality.engine import known_quality_keys
 from datos_cali.quality.messages import UNKNOWN_QUALITY_KEY
+from datos_cali.reading.headers import normalize
 from datos_cali.sources import SourceConfigError, settings_of
 
 UNKNOWN_PORTAL = "el portal «{name}» de «targets» no está registrado; disponibles: {known}"
@@ -45,8 +47,12 @@ def check_catalog(
         try:
             contract = load_contract(dataset.schema_name, schemas_dir)
         except ContractError as exc:
-            problems.append(CatalogProblem(path, str(exc)))
+            problems.extend(
+                CatalogProblem(exc.path, f"esquema de «{slug}»: {message}", line)
+                for line, message in exc.problems
+            )
             continue
+        problems.extend(CatalogProblem(path, m) for m in same_header_problems(dataset, contract))
         declared, contracted = set(dataset.columns), set(contract.columns)
         for name in sorted(contracted - declared):
             problems.append(
@@ -92,3 +98,26 @@ def check_catalog(
                         )
                     )
     return catalog, problems
+
+
+def same_header_problems(dataset: Dataset, contract: Contract) -> list[str]:
+    """Two contract columns that would match the same header (title, field name or alias)
+    cannot be told apart unless both declare their `position:` in the file."""
+    keys: dict[str, list[str]] = {}
+    for spec in contract.columns.values():
+        doc = dataset.columns.get(spec.name)
+        names = {spec.title, spec.name, *(doc.aliases if doc else [])}
+        for key in {normalize(n) for n in names}:
+            keys.setdefault(key, []).append(spec.name)
+    found = []
+    for key, names in keys.items():
+        unplaced = [
+            n for n in names if not (dataset.columns.get(n) and dataset.columns[n].position)
+        ]
+        if len(names) > 1 and unplaced:
+            listed = ", ".join(f"«{n}»" for n in names)
+            found.append(
+                f"las columnas {listed} corresponden al mismo encabezado «{key}»: declare en "
+                f"«columns» la posición de cada una en el archivo (position: N, contando desde 1)"
+            )
+    return found

@@ -2,8 +2,13 @@
 
 Every check in the project (reading, contracts, quality, personal data) reports through
 `Finding`; the CLI, the JSON output, the report site and the ledger only render them.
-A finding never carries the offending values when they may be personal data: messages are
-built by the check that knows whether its examples are safe to show.
+
+A finding has two wordings. `message` is the public one — the run JSON, the ledger, the report
+site and the Prefect artifacts carry it — and never quotes a cell: examples there are file row
+numbers only. `organismo_message`, when a check has an example value to show, is the same
+sentence with that value (masked by the personal-data gate) for the organismo's own report
+(`datos-cali validate`, the `.informe` files beside a rejected submission); it is left out of
+every serialisation (`model_dump`), so no writer can publish it by accident.
 """
 
 from __future__ import annotations
@@ -39,19 +44,27 @@ class Finding(BaseModel):
 
     kind: Kind
     code: str
-    message: str
-    column: str | None = None
+    message: str  # public: never a cell value (see the module docstring)
+    column: str | None = None  # the contract's field name (or the header, outside the contract)
+    header: str | None = None  # the column's header as written in the file
     count: int = 1
     rows: list[int] = Field(default_factory=list)
     severity: Severity = Severity.BLOCK
+    organismo_message: str | None = Field(default=None, exclude=True)
+
+    def for_organismo(self) -> str:
+        """The wording for the organismo's own report: with the (masked) example, if any."""
+        return self.organismo_message or self.message
 
     def public_dict(self) -> dict:
-        """The shape promised by `datos-cali validate --json` (severity is implied by the list)."""
+        """The shape promised by `datos-cali validate --json`, the organismo's own report
+        (severity is implied by the list it is in)."""
         return {
             "kind": self.kind.value,
             "code": self.code,
             "column": self.column,
-            "message": self.message,
+            "header": self.header,
+            "message": self.for_organismo(),
             "count": self.count,
             "rows": list(self.rows),
         }

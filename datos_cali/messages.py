@@ -10,6 +10,23 @@ PATH_NOT_FOUND = "No se encuentra el archivo «{path}»."
 PATH_IS_DIRECTORY = "«{path}» es una carpeta, no un archivo."
 PATH_UNREADABLE = "No se pudo leer el archivo «{path}»: {reason}."
 SCHEMA_INVALID = "El esquema «{name}» no se pudo cargar: {reason}"
+CATALOG_FILE_BROKEN = (
+    "El archivo del catálogo de «{slug}» tiene errores y no se pudo cargar: {problems}. "
+    "Corríjalo y ejecute «datos-cali catalog check»."
+)
+UNKNOWN_DATASET_BROKEN_FILES = (
+    "No existe un conjunto de datos con el identificador «{slug}» en el catálogo; además, estos "
+    "archivos del catálogo tienen errores y no se pudieron cargar: {files}."
+)
+
+# --- YAML files (catalog, schemas, quality settings) -------------------------------------------
+YAML_MALFORMED = "YAML mal formado ({problem})."
+YAML_UNREADABLE = "no se pudo leer ({reason})."
+YAML_QUOTE_HINT = (
+    "Pista: si un texto contiene «: » o «, » (p. ej. una descripción), escríbalo entre comillas: "
+    'description: "Condición de la víctima: conductor, pasajero o peatón."'
+)
+YAML_NOT_BOOLEAN = "«{key}» debe ser true o false (sin comillas); se escribió {value!r}."
 
 # --- format -----------------------------------------------------------------------------------
 FORMAT_EMPTY_FILE = "El archivo está vacío (0 bytes)."
@@ -52,7 +69,18 @@ STRUCTURE_EMPTY_HEADER = "La columna {position} no tiene nombre en el encabezado
 STRUCTURE_DUPLICATE_HEADER = (
     "El encabezado «{header}» aparece {count} veces (columnas {positions})."
 )
-STRUCTURE_DUPLICATE_MATCH = "Las columnas {headers} corresponden todas a «{title}»; deje solo una."
+STRUCTURE_DUPLICATE_MATCH = (
+    "Las columnas {headers} (posiciones {positions}) corresponden todas a «{title}»: deje solo "
+    "una, o declare en el catálogo la posición de cada campo (position: N)."
+)
+STRUCTURE_POSITION_MISMATCH = (
+    "El catálogo espera «{title}» en la columna {position} del archivo y allí está «{header}»: "
+    "¿cambió el orden de las columnas?"
+)
+STRUCTURE_POSITION_MISSING = (
+    "El catálogo espera «{title}» en la columna {position} y el archivo tiene {columns} columnas."
+)
+STRUCTURE_REPEATED_RESOLVED = "El catálogo declara por posición qué campo es cada una."
 STRUCTURE_UNPARSEABLE = "El archivo no se puede leer como tabla delimitada ({reason})."
 STRUCTURE_DROPPED_EMPTY_COLUMNS = "Se ignoraron {count} columnas vacías sin nombre."
 

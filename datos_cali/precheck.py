@@ -45,6 +45,17 @@ class PrecheckResult:
     def publishable(self) -> bool:
         return not self.errors
 
+    def fields(self) -> dict[str, str]:
+        """header as written → field name; a header the file repeats is told apart by its
+        column number («Programa (columna 6)»)."""
+        repeated = {h for h in self.columns if self.columns.count(h) > 1}
+        out = {}
+        for name, header in self.typed.headers.items():
+            if header in repeated and name in self.typed.positions:
+                header = f"{header} (columna {self.typed.positions[name] + 1})"
+            out[header] = name
+        return out
+
     def to_json(self) -> dict:
         out = {
             "dataset": self.dataset,
@@ -56,7 +67,7 @@ class PrecheckResult:
             "warnings": [f.public_dict() for f in self.warnings],
         }
         if self.typed is not None:
-            out["fields"] = {header: name for name, header in self.typed.headers.items()}
+            out["fields"] = self.fields()
         if self.scores:
             out["scores"] = self.scores
         return out

@@ -1,9 +1,13 @@
-"""Regenerate the six synthetic demo submissions that have no sample in ../shared (seed 2021).
+"""Regenerate the synthetic demo submissions that have no sample in ../shared (seed 2021; the
+budget execution, added later, has its own seed 2024 so the others stay byte for byte).
 
 Each uses a different real-world export format so `make run` exercises the reader:
 cp1252 + ';' + money with decimals, an XLSX with a title row and date cells, plain UTF-8,
-decimal comma with percentages, UTF-16 tab-delimited («Texto Unicode» from Excel), and UTF-8
-with BOM with Spanish month names and quoted free text. Nobody in them is a real person.
+decimal comma with percentages, UTF-16 tab-delimited («Texto Unicode» from Excel), UTF-8
+with BOM with Spanish month names and quoted free text, and the treasury's Excel export of
+the budget execution (repeated headers, headers padded with spaces, «1.234.567» money,
+Excel's accounting zero « -   », «#N/D» and «#¡VALOR!», cells with line breaks, billions of
+pesos, activities named after the places named after people). Nobody in them is a real person.
 
     .venv/bin/python demo/generate.py
 """
@@ -390,6 +394,137 @@ def mesas_cultura() -> None:
     )
 
 
+# --- budget execution (Departamento Administrativo de Hacienda) ---------------------------------
+
+BUDGET_HEADER = [
+    "RUBRO", "Centro Gestor", "Nombre Centro Gestor", "BP", "Nombre del Proyecto", "Programa",
+    "Nombre de la actividad", "BPIN", "SECTOR", "PROGRAMA", "PRODUCTO", "PRODUCTO 1",
+    "VALIDADOR CUIPO", "Fondo 1", "Nombre de fondo", "Clasificación del fondo", "Pospre 1",
+    "Pospre 1", "Dimensión", "Nombre de Dimensión", "Línea Estratégica",
+    "Nombre de Línea Estratégica", "Programa", "Nombre de Programa", "Area Funcional",
+    "Nombre del Area Funcional", "Origen", "COMUNA", "VIGENCIA", "TIPO DE GASTO",
+    " PPTO INICIAL ", " REDUCCIONES ", " ADICIONES ", " CONTRACREDITOS ", " CREDITOS ",
+    " APLAZAMIENTO ", " DESAPLAZAMIENTO ", " PPTO. MODIFICADO ", " TOTAL ACUMULADO CDP ",
+    " TOTAL ACUMULADO RPC ", " TOTAL ACUMUL OBLIGAC ", " PAGOS ", " EJECUCION ", " SALDOS CDP ",
+    " PPTO. DISPONIBLE ",
+]  # fmt: skip
+_CENTROS = [
+    ("4143", "Secretaría de Educación", "Cali, Solidaria por la Vida", "52"),
+    ("4148", "Secretaría de Cultura", "Cali, Solidaria por la Vida", "52"),
+    ("4161", "Secretaría del Deporte y la Recreación", "Cali, Solidaria por la Vida", "52"),
+    ("4133", "Departamento Administrativo de Gestión del Medio Ambiente ", "Cali, Nuestra Casa Común", "53"),
+    ("4112", "Secretaría de Gobierno", "Cali, Gobierno Incluyente", "54"),
+]  # fmt: skip
+_ACTIVIDADES = [
+    "Dotar con mobiliario escolar la IEO Pedro Antonio Molina sede principal",
+    "Adecuar la pista de patinaje Alfonso López de la comuna 7",
+    "Mantener el Coliseo El Pueblo y el Estadio Pascual Guerrero",
+    "Realizar el festival en honor a Jaime Garzón en la Biblioteca del Centenario",
+    "Apoyar la travesía de la patrullera ARC Jaime Eduardo Cárdenas Gómez por el Pacífico",
+    "Construir muros de contención en el barrio Manuela Beltrán de la comuna 14",
+    "Intervenir la Institución Educativa Técnico Industrial Antonio José Camacho",
+    "Brindar servicio de vigilancia en el Parque Ambiental Corazón de Pance",
+    "Desarrollar una estrategia comunitaria en el parque del barrio El Hoyo ubicado en la Calle 15\ncon Carrera 1",
+    "Apoyar la supervisión y seguimiento al proyecto",
+    "Cumplir con la programación del servicio del SITM-MIO",
+]  # fmt: skip
+_FONDOS = [
+    ("121000", "Ingresos corrientes de Libre Destinación", "Libre destinación (Recursos Propios)"),
+    ("12420201", "SGP-Salud-Salud pública 11/12", "Destinación Específica (SGP)"),
+    ("R121000", "Ingresos Corrientes de Libre Destinación", "Libre destinación (Recursos Propios)"),
+    ("12311901", "Estampilla procultura ", "Destinación Específica (Recursos Propios)"),
+]
+_POSPRES = [
+    ("2-320202009", "Servicios para la comunidad, sociales y personales"),
+    ("2-320202008", "Servicios prestados a las empresas y servicios de producción "),
+    ("2-320202005", "Servicios de la construcción"),
+]
+_COMUNAS_PRESUPUESTO = ["SANTIAGO DE CALI"] * 6 + ["COMUNA 3", "COMUNA 21", "MONTEBELLO", "PANCE"]
+
+
+def _pesos(value: int) -> str:
+    """Money as the treasury's Excel exports it: « 224.436.000 », and zero as « -   »."""
+    if value == 0:
+        return " -   "
+    text = f"{abs(value):,}".replace(",", ".")
+    return f"-{text} " if value < 0 else f" {text} "
+
+
+def ejecucion_presupuestal() -> None:
+    rng = random.Random(2024)
+    rows = []
+    for n in range(1, 61):
+        centro, organismo, dimension, code = rng.choice(_CENTROS)
+        bp = f"BP2600{rng.randint(2000, 4999)}"
+        actividad = f"{bp}{rng.randint(1010100, 1020199)}"
+        fondo = rng.choice(_FONDOS)
+        pospre = rng.choice(_POSPRES)
+        missing = n % 7 == 0  # the lookup sheet found no DNP codes for these lines
+        sector = "45" if not missing else "#N/D"
+        product = f"45990{rng.randint(10, 99)}"
+        products = ["#N/D"] * 4 if missing else [sector[:2] + "99", product, product, product]
+        if n == 14:
+            products[2] = "#¡VALOR!"
+        initial = rng.choice([0, 20_000_000, 54_028_800, 224_436_000, 3_000_000_000])
+        initial += rng.randint(0, 50) * 1_000_000 if initial else 0
+        additions = 6_062_670_716 if n == 5 else 0  # billions of pesos, not a landline
+        moved = -176_372_340 if n == 9 else 0
+        modified = initial + additions + moved
+        cdp = rng.choice([0, 0, modified // 2, modified])
+        rpc = rng.choice([0, cdp])
+        paid = rpc // 4
+        rows.append(
+            [
+                f"4112{n:017d}{actividad}{pospre[0]}",
+                centro,
+                organismo,
+                bp,
+                f"Fortalecimiento de la gestión de {organismo.strip().lower()} en Santiago de  Cali",
+                actividad,
+                rng.choice(_ACTIVIDADES).replace("\\n", "\n"),
+                f"20207600{rng.randint(10000, 99999)}",
+                sector,
+                *products,
+                *fondo,
+                *pospre,
+                code,
+                dimension,
+                f"{code}0{rng.randint(1, 5)}",
+                "Territorios para la Vida",
+                f"{code}0{rng.randint(1, 5)}00{rng.randint(1, 9)}",
+                "Fortalecimiento Institucional",
+                f"{code}0{rng.randint(1, 5)}00{rng.randint(1, 9)}000{rng.randint(1, 9)}",
+                "Personas formadas en prácticas artísticas en comunas y corregimientos",
+                rng.choice(["Organismo", "Organismo", "Territorio"]),
+                rng.choice(_COMUNAS_PRESUPUESTO),
+                rng.choice(["Actual", "Actual", "Reservas"]),
+                "Inversión",
+                _pesos(initial),
+                _pesos(0),
+                _pesos(additions),
+                _pesos(moved),
+                _pesos(0),
+                _pesos(0),
+                _pesos(0),
+                _pesos(modified),
+                _pesos(cdp),
+                _pesos(rpc),
+                _pesos(paid),
+                _pesos(paid),
+                _pesos(rpc),
+                _pesos(cdp - rpc),
+                _pesos(modified - cdp),
+            ]
+        )
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
+    writer.writerow(BUDGET_HEADER)
+    writer.writerows(rows)
+    path = HERE / "ejecucion-presupuestal-inversion" / "EJECUCION_2024_demo.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes("\ufeff".encode() + buffer.getvalue().encode("utf-8"))
+
+
 if __name__ == "__main__":
     for make in (
         parque_pacifico,
@@ -398,5 +533,6 @@ if __name__ == "__main__":
         indicadores_plan,
         barreras_salud,
         mesas_cultura,
+        ejecucion_presupuestal,
     ):
         make()

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 from pydantic import ValidationError
 
 from datos_cali.catalog.models import Dataset, Organismo, OrganismosFile
 from datos_cali.catalog.spanish import describe_validation_error
+from datos_cali.catalog.yamlfile import YamlDocument, YamlError, read_yaml, where
 
 ORGANISMOS_FILE = "organismos.yaml"
 
@@ -18,9 +18,15 @@ ORGANISMOS_FILE = "organismos.yaml"
 class CatalogProblem:
     file: Path
     message: str
+    line: int | None = None
+
+    @property
+    def place(self) -> str:
+        """The file, and the line when known: «datasets/salud/x.yaml, línea 12»."""
+        return where(self.file, self.line)
 
     def __str__(self) -> str:
-        return f"{self.file}: {self.message}"
+        return f"{self.place}: {self.message}"
 
 
 @dataclass
@@ -34,20 +40,47 @@ class Catalog:
     def dataset(self, slug: str) -> Dataset | None:
         return self.datasets.get(slug)
 
+    def broken_files(self) -> list[Path]:
+        """Catalog files that could not be loaded (their datasets are missing from `datasets`)."""
+        return sorted({p.file for p in self.problems if p.file not in self.files.values()})
+
+    def problems_in(self, path: Path) -> list[CatalogProblem]:
+        return [p for p in self.problems if p.file == path]
+
+    def file_named(self, slug: str) -> Path | None:
+        """A dataset file named after `slug` that did not load (so `slug` is not in `datasets`)."""
+        for path in self.broken_files():
+            if path.stem == slug:
+                return path
+        return None
+
     def organismo_of(self, dataset: Dataset) -> Organismo | None:
         return self.organismos.get(dataset.organismo)
 
 
-def _read_yaml(path: Path, problems: list[CatalogProblem]):
+def _read_yaml(path: Path, problems: list[CatalogProblem]) -> YamlDocument | None:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.append(CatalogProblem(path, f"no se pudo leer: {exc}"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (línea {mark.line + 1})" if mark else ""
-        problems.append(CatalogProblem(path, f"YAML mal formado{where}: {exc}"))
+        return read_yaml(path)
+    except YamlError as exc:
+        reason = exc.reason + (f" {exc.hint}" if exc.hint else "")
+        problems.append(CatalogProblem(path, reason, exc.line))
     return None
+
+
+def validation_problems(
+    path: Path, document: YamlDocument, error: ValidationError
+) -> list[CatalogProblem]:
+    """pydantic's errors in Spanish, each with the line of the key it is about (and the quoting
+    hint when an unknown key is really the tail of an unquoted text)."""
+    found = []
+    for item, message in zip(
+        error.errors(include_url=False), describe_validation_error(error), strict=True
+    ):
+        location = [part for part in item["loc"] if not str(part).startswith("function-")]
+        line = document.line_of(location)
+        hint = document.hint_near(line) if item["type"] == "extra_forbidden" else None
+        found.append(CatalogProblem(path, message + (f" {hint}" if hint else ""), line))
+    return found
 
 
 _CACHE: dict[Path, tuple[tuple, Catalog]] = {}
@@ -80,14 +113,12 @@ def _parse_catalog(root: Path) -> Catalog:
     if not organismos_path.exists():
         catalog.problems.append(CatalogProblem(organismos_path, "falta el archivo"))
     else:
-        data = _read_yaml(organismos_path, catalog.problems)
-        if data is not None:
+        document = _read_yaml(organismos_path, catalog.problems)
+        if document is not None:
             try:
-                parsed = OrganismosFile.model_validate(data)
+                parsed = OrganismosFile.model_validate(document.data)
             except ValidationError as exc:
-                catalog.problems.extend(
-                    CatalogProblem(organismos_path, m) for m in describe_validation_error(exc)
-                )
+                catalog.problems.extend(validation_problems(organismos_path, document, exc))
             else:
                 for organismo in parsed.organismos:
                     if organismo.slug in catalog.organismos:
@@ -103,13 +134,13 @@ def _parse_catalog(root: Path) -> Catalog:
 
 
 def _load_dataset(path: Path, catalog: Catalog) -> None:
-    data = _read_yaml(path, catalog.problems)
-    if data is None:
+    document = _read_yaml(path, catalog.problems)
+    if document is None:
         return
     try:
-        dataset = Dataset.model_validate(data)
+        dataset = Dataset.model_validate(document.data)
     except ValidationError as exc:
-        catalog.problems.extend(CatalogProblem(path, m) for m in describe_validation_error(exc))
+        catalog.problems.extend(validation_problems(path, document, exc))
         return
     if dataset.slug in catalog.datasets:
         catalog.problems.append(

@@ -118,12 +118,16 @@ class SourceConfig(BaseModel):
 
 
 class Reading(Strict):
-    """Overrides for what the reader otherwise detects from the bytes."""
+    """Overrides for what the reader otherwise detects from the bytes, and the organismo's own
+    ways of writing «no data»."""
 
     sheet: str | None = None
     encoding: str | None = None
     delimiter: Literal[",", ";", "|", "\t"] | None = None
     decimal: Literal[",", "."] | None = None
+    # Cell values read as empty in every column («.», «N.A.»…), compared after trimming spaces
+    # and ignoring case. Read before Excel's accounting zero: «-» here means «no data», not 0.
+    null_markers: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)
 
 
 # --- portal metadata --------------------------------------------------------------------------
@@ -185,10 +189,21 @@ class ColumnDoc(Strict):
     description: Annotated[str, Field(min_length=3)]
     aliases: list[str] = Field(default_factory=list)
     portal_type: PortalType | None = None
+    # 1-based column number in the file as sent: resolves repeated or meaningless headers
+    # («Programa» three times, «Pospre 1» twice). The header there must still match the title.
+    position: Annotated[int, Field(ge=1)] | None = None
 
 
 class PublicByLaw(Strict):
     """A column holding personal data that the law makes public, and the law that does."""
+
+    column: str
+    basis: Annotated[str, Field(min_length=10)]
+
+
+class PublicPlace(Strict):
+    """A column of addresses or names of public places (sedes, escenarios, parques): not
+    personal data, and the reason it is not."""
 
     column: str
     basis: Annotated[str, Field(min_length=10)]
@@ -203,6 +218,7 @@ class SmallCells(Strict):
 
 class Privacy(Strict):
     public_by_law: list[PublicByLaw] = Field(default_factory=list)
+    public_places: list[PublicPlace] = Field(default_factory=list)
     sensitive: bool = False  # health, ethnicity, minors…: publish only aggregated
     aggregated: bool = False
     small_cells: SmallCells | None = None
@@ -248,6 +264,7 @@ class Dataset(Strict):
         referenced = {
             "row_identifier": [self.row_identifier] if self.row_identifier else [],
             "privacy.public_by_law": [p.column for p in self.privacy.public_by_law],
+            "privacy.public_places": [p.column for p in self.privacy.public_places],
             "privacy.small_cells": self.privacy.small_cells.columns
             if self.privacy.small_cells
             else [],
@@ -262,6 +279,15 @@ class Dataset(Strict):
         portals = [t.portal for t in self.targets]
         if len(portals) != len(set(portals)):
             raise ValueError("targets repite un portal")
+        positions: dict[int, str] = {}
+        for name, doc in self.columns.items():
+            if doc.position is not None and doc.position in positions:
+                raise ValueError(
+                    f"las columnas «{positions[doc.position]}» y «{name}» declaran la misma "
+                    f"posición {doc.position}"
+                )
+            if doc.position is not None:
+                positions[doc.position] = name
         return self
 
     @property
@@ -270,3 +296,10 @@ class Dataset(Strict):
 
     def public_by_law(self) -> dict[str, str]:
         return {p.column: p.basis for p in self.privacy.public_by_law}
+
+    def public_places(self) -> dict[str, str]:
+        return {p.column: p.basis for p in self.privacy.public_places}
+
+    def positions(self) -> dict[str, int]:
+        """field name → 0-based position in the file, for the columns that declare one."""
+        return {name: doc.position - 1 for name, doc in self.columns.items() if doc.position}

@@ -15,11 +15,13 @@ _TEMPLATES = {
     "date_from_datetime_parsing": "«{loc}» no es una fecha aaaa-mm-dd ({input})",
     "date_parsing": "«{loc}» no es una fecha aaaa-mm-dd ({input})",
     "value_error": "«{loc}»: {msg}",
-    "string_type": "«{loc}» debe ser texto",
+    "string_type": "«{loc}» debe ser texto y se leyó {input}: escríbalo entre comillas",
     "dict_type": "«{loc}» debe ser un mapa de claves",
     "list_type": "«{loc}» debe ser una lista",
     "bool_parsing": "«{loc}» debe ser true o false",
     "int_parsing": "«{loc}» debe ser un número entero",
+    "int_type": "«{loc}» debe ser un número entero ({input})",
+    "greater_than_equal": "«{loc}» debe ser mayor o igual a {ge} ({input})",
 }
 
 
@@ -37,6 +39,7 @@ def describe_validation_error(error: ValidationError) -> list[str]:
                 loc=_location(item["loc"]),
                 input=repr(item.get("input"))[:80],
                 expected=context.get("expected", ""),
+                ge=context.get("ge", ""),
                 msg=str(context.get("error", item["msg"])).removeprefix("Value error, "),
             )
         )

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from datos_cali import messages
 from datos_cali.cli.app import app
@@ -34,6 +35,7 @@ def _could_not_run(file: Path, slug: str, kind: str, code: str, message: str, as
                     "kind": kind,
                     "code": code,
                     "column": None,
+                    "header": None,
                     "message": message,
                     "count": 1,
                     "rows": [],
@@ -43,7 +45,7 @@ def _could_not_run(file: Path, slug: str, kind: str, code: str, message: str, as
         }
         print(json.dumps(payload, ensure_ascii=False))
     else:
-        err.print(f"[bold red]Error:[/] {message}")
+        err.print(f"[bold red]Error:[/] {escape(message)}")
     raise typer.Exit(EXIT_COULD_NOT_RUN)
 
 
@@ -57,6 +59,23 @@ def _path_problem(file: Path) -> tuple[str, str] | None:
             path=file, reason="sin permiso de lectura"
         )
     return None
+
+
+def _unknown_dataset(catalog, slug: str) -> tuple[str, str]:
+    """Why `slug` is not in the catalog: its file is broken (say which, and where), or it does
+    not exist (and which catalog files could not be read, in case it is one of them)."""
+    broken = catalog.file_named(slug)
+    if broken is not None:
+        problems = "; ".join(str(p) for p in catalog.problems_in(broken))
+        return "catalogo_con_errores", messages.CATALOG_FILE_BROKEN.format(
+            slug=slug, problems=problems
+        )
+    if catalog.broken_files():
+        files = ", ".join(str(path) for path in catalog.broken_files())
+        return "conjunto_desconocido", messages.UNKNOWN_DATASET_BROKEN_FILES.format(
+            slug=slug, files=files
+        )
+    return "conjunto_desconocido", messages.UNKNOWN_DATASET.format(slug=slug)
 
 
 @app.command()
@@ -82,14 +101,8 @@ def validate(
         _could_not_run(file, dataset, "format", *problem, as_json)
     catalog, entry = dataset_or_none(dataset)
     if entry is None:
-        _could_not_run(
-            file,
-            dataset,
-            "metadata",
-            "conjunto_desconocido",
-            messages.UNKNOWN_DATASET.format(slug=dataset),
-            as_json,
-        )
+        code, message = _unknown_dataset(catalog, dataset)
+        _could_not_run(file, dataset, "metadata", code, message, as_json)
     try:
         contract = load_contract(entry.schema_name, paths().schemas)
     except ContractError as exc:
@@ -135,12 +148,26 @@ def _print_human(result) -> None:
             rows = ", ".join(map(str, finding.rows[:5])) + (
                 "…" if finding.count > 5 and finding.rows else ""
             )
-            table.add_row(finding.kind.value, finding.column or "—", rows or "—", finding.message)
+            table.add_row(
+                finding.kind.value,
+                escape(_column_cell(finding)),
+                rows or "—",
+                escape(finding.for_organismo()),
+            )
         out.print(table)
     if result.scores:
         _print_scores(result)
     verdict = messages.VERDICT_PUBLISHABLE if result.publishable else messages.VERDICT_BLOCKED
     out.print(f"[bold {'green' if result.publishable else 'red'}]{verdict}[/]")
+
+
+def _column_cell(finding) -> str:
+    """The field name and, when it differs, the header as written in the file."""
+    if finding.column is None:
+        return "—"
+    if finding.header and finding.header != finding.column:
+        return f"{finding.column} («{finding.header}»)"
+    return finding.column
 
 
 def _print_scores(result) -> None:

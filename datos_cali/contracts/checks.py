@@ -1,7 +1,8 @@
 """Custom pandera checks, registered so schemas in YAML can name them and round-trip.
 
 Each returns a boolean Series (True = passes); nulls pass, `nullable` is checked separately.
-The Spanish sentence for each lives in `SPANISH_NAMES`, used by the findings renderer.
+Their parameters and Spanish descriptions are declared in `datos_cali.contracts.rules`, which
+the schema loader checks every schema against.
 """
 
 from __future__ import annotations
@@ -11,7 +12,10 @@ import datetime as dt
 import pandas as pd
 import pandera.extensions as extensions
 
+from datos_cali.contracts.rules import SPANISH_NAMES
 from datos_cali.reading.headers import normalize
+
+__all__ = ["SPANISH_NAMES", "column_ge", "comuna_cali", "document_number", "not_in_future"]
 
 CALI_COMUNAS = [f"Comuna {n}" for n in range(1, 23)]
 CALI_CORREGIMIENTOS = [
@@ -19,13 +23,6 @@ CALI_CORREGIMIENTOS = [
     "La Elvira", "La Leonera", "La Paz", "Los Andes", "Montebello", "Navarro", "Pance",
     "Pichindé", "Villacarmelo",
 ]  # fmt: skip
-
-SPANISH_NAMES = {
-    "comuna_cali": "comuna o corregimiento de Cali",
-    "not_in_future": "fecha no posterior a hoy",
-    "document_number": "número de documento válido según su tipo (NIT con dígito de verificación, CC)",
-    "column_ge": "una columna no menor que otra",
-}
 
 
 def _known_places(rural: bool) -> set[str]:

@@ -17,6 +17,7 @@ import pyarrow as pa
 from datos_cali import hashing, messages
 from datos_cali.contracts.schema import ColumnSpec, Contract
 from datos_cali.findings import Finding, Kind, Severity, first_rows
+from datos_cali.reading import artefacts
 from datos_cali.reading import values as parse
 from datos_cali.reading.headers import normalize
 from datos_cali.reading.table import Distinct, RawTable, expand, release_memory
@@ -129,6 +130,7 @@ class TypedTable:
     views: dict[str, Distinct] = field(default_factory=dict)
     # fields validation found without repeated values nor nulls: no two rows can be equal
     unique_columns: set[str] = field(default_factory=set)
+    positions: dict[str, int] = field(default_factory=dict)  # field → 0-based column in the file
 
     def view(self, column: str) -> Distinct | None:
         return self.views.get(column)
@@ -140,35 +142,57 @@ class TypedTable:
 
 
 def match_headers(
-    raw: RawTable, contract: Contract, aliases: Mapping[str, list[str]]
+    raw: RawTable,
+    contract: Contract,
+    aliases: Mapping[str, list[str]],
+    positions: Mapping[str, int] | None = None,
 ) -> tuple[dict[str, int], list[Finding]]:
-    """field name → position in the file; findings for missing, doubled and unknown columns."""
+    """field name → position in the file; findings for missing, doubled and unknown columns.
+
+    `positions` (field → 0-based column, the catalog's `position:`) are taken first, and their
+    columns are never matched by header again: «Programa» at columns 6, 10 and 23 can be three
+    fields. The header at a declared position must still be the field's title (or a name or an
+    alias): a file whose columns moved is stopped, not read into the wrong fields.
+    """
+    positions = dict(positions or {})
+    claimed = set(positions.values())
     by_key: dict[str, list[int]] = {}
     for position, header in enumerate(raw.headers):
-        by_key.setdefault(normalize(header), []).append(position)
+        if position not in claimed:
+            by_key.setdefault(normalize(header), []).append(position)
     mapping: dict[str, int] = {}
     findings: list[Finding] = []
     used: set[int] = set()
     for spec in contract.columns.values():
         keys = {normalize(spec.title), normalize(spec.name)}
         keys |= {normalize(alias) for alias in aliases.get(spec.name, [])}
-        positions = sorted({p for key in keys for p in by_key.get(key, [])})
-        if len(positions) > 1:
+        if spec.name in positions:
+            placed = _placed(raw, spec, keys, positions[spec.name])
+            if placed is None:
+                mapping[spec.name] = positions[spec.name]
+                used.add(positions[spec.name])
+            else:
+                findings.append(placed)
+            continue
+        found = sorted({p for key in keys for p in by_key.get(key, [])})
+        if len(found) > 1:
             findings.append(
                 Finding(
                     kind=Kind.STRUCTURE,
                     code="columna_duplicada",
                     column=spec.name,
-                    count=len(positions),
+                    header=raw.headers[found[0]],
+                    count=len(found),
                     message=messages.STRUCTURE_DUPLICATE_MATCH.format(
-                        headers=", ".join(f"«{raw.headers[p]}»" for p in positions),
+                        headers=", ".join(f"«{raw.headers[p]}»" for p in found),
+                        positions=", ".join(str(p + 1) for p in found),
                         title=spec.title,
                     ),
                 )
             )
-        if positions:
-            mapping[spec.name] = positions[0]
-            used.update(positions)
+        if found:
+            mapping[spec.name] = found[0]
+            used.update(found)
         elif spec.required:
             findings.append(
                 Finding(
@@ -185,11 +209,57 @@ def match_headers(
                     kind=Kind.SCHEMA,
                     code="columna_no_esperada",
                     column=header,
+                    header=header,
                     severity=Severity.WARN,
                     message=messages.SCHEMA_EXTRA_COLUMN.format(header=header),
                 )
             )
     return mapping, findings
+
+
+def _placed(raw: RawTable, spec: ColumnSpec, keys: set[str], position: int) -> Finding | None:
+    """None when the file has the field's header at its declared position; else the finding."""
+    if position < len(raw.headers) and normalize(raw.headers[position]) in keys:
+        return None
+    if position >= len(raw.headers):
+        message = messages.STRUCTURE_POSITION_MISSING.format(
+            title=spec.title, position=position + 1, columns=len(raw.headers)
+        )
+        header = None
+    else:
+        header = raw.headers[position]
+        message = messages.STRUCTURE_POSITION_MISMATCH.format(
+            title=spec.title, position=position + 1, header=header
+        )
+    return Finding(
+        kind=Kind.STRUCTURE,
+        code="posicion_no_corresponde",
+        column=spec.name,
+        header=header,
+        message=message,
+    )
+
+
+def resolve_repeated_headers(
+    findings: list[Finding], raw: RawTable, positions: Mapping[str, int]
+) -> list[Finding]:
+    """The reader's «repeated header» findings, downgraded to information where the catalog
+    says, by position, which field each copy is."""
+    placed = set(positions.values())
+    resolved = []
+    for finding in findings:
+        if finding.code == "encabezado_repetido" and finding.column is not None:
+            key = normalize(finding.column)
+            copies = {p for p, h in enumerate(raw.headers) if normalize(h) == key}
+            if copies <= placed:
+                finding = finding.model_copy(
+                    update={
+                        "severity": Severity.INFO,
+                        "message": finding.message + " " + messages.STRUCTURE_REPEATED_RESOLVED,
+                    }
+                )
+        resolved.append(finding)
+    return resolved
 
 
 _PANDAS_DTYPES = {
@@ -244,10 +314,11 @@ def _rows_where(view: Distinct, mask: np.ndarray) -> np.ndarray:
 
 
 def _parse_view(
-    spec: ColumnSpec, view: Distinct, decimal_hint: str, decimal: str | None
+    spec: ColumnSpec, view: Distinct, decimal_hint: str, decimal: str | None, markers: list[str]
 ) -> _Column:
-    """Parse each distinct text once; expand the masks to rows (and keep the typed view)."""
-    parsed = _parse(spec, view.values, decimal_hint, decimal)
+    """Parse each distinct text once; expand the masks to rows (and keep the typed view).
+    Excel error values and the catalog's «no data» markers are read as empty first."""
+    parsed = _parse(spec, artefacts.blank_out(view.values, markers), decimal_hint, decimal)
     if not view.repetitive:
         return _Column(parsed)
     rows = parse.Parsed(
@@ -271,9 +342,11 @@ def coerce(
     aliases: Mapping[str, list[str]] | None = None,
     decimal: str | None = None,
     mask: Masker | None = None,
+    positions: Mapping[str, int] | None = None,
+    null_markers: list[str] | None = None,
 ) -> TypedTable:
     """Typed frame in contract order; missing optional columns come back as all-null."""
-    mapping, findings = match_headers(raw, contract, aliases or {})
+    mapping, findings = match_headers(raw, contract, aliases or {}, positions)
     columns = TypedColumns(list(contract.columns), raw.num_rows)
     unconverted: dict[str, np.ndarray] = {}
     views: dict[str, Distinct] = {}
@@ -283,7 +356,7 @@ def coerce(
             columns.put(spec.name, to_series(empty, spec.kind))
             continue
         text = raw.distinct(mapping[spec.name])
-        column = _parse_view(spec, text, raw.decimal_hint, decimal)
+        column = _parse_view(spec, text, raw.decimal_hint, decimal, null_markers or [])
         parsed = column.parsed
         if column.typed is not None:
             views[spec.name] = column.typed
@@ -293,11 +366,14 @@ def coerce(
         bad = parsed.invalid | (parsed.impossible if parsed.impossible is not None else False)
         if bad.any():
             unconverted[spec.name] = bad
-            findings.extend(_conversion_findings(spec, text, parsed, raw.row_numbers, mask))
+            header = raw.headers[mapping[spec.name]]
+            findings.extend(_conversion_findings(spec, header, text, parsed, raw.row_numbers, mask))
     release_memory()  # the parsers' temporaries (trimmed text, masks) are garbage now
     headers = {name: raw.headers[position] for name, position in mapping.items()}
     missing = set(contract.columns) - set(mapping)
-    return TypedTable(columns, raw.row_numbers, headers, findings, unconverted, missing, views)
+    return TypedTable(
+        columns, raw.row_numbers, headers, findings, unconverted, missing, views, positions=mapping
+    )
 
 
 def cell_text(view: Distinct, row: int) -> str | None:
@@ -307,13 +383,28 @@ def cell_text(view: Distinct, row: int) -> str | None:
     return view.values[position].as_py() if position < len(view.values) else None
 
 
-def example(value: object, row: int, column: str, mask: Masker | None) -> str:
+def worded(
+    template: str,
+    *,
+    row: int,
+    value: object = None,
+    column: str | None = None,
+    mask: Masker | None = None,
+    **fields,
+) -> tuple[str, str | None]:
+    """A finding's two wordings: public (the example is the row) and the organismo's (the
+    example is the value, masked). Public outputs never quote a cell."""
+    public = template.format(example=messages.EXAMPLE_ROW.format(row=row), **fields)
+    if value is None:
+        return public, None
     shown = mask(column, value) if mask else str(value)
-    return messages.EXAMPLE_VALUE.format(value=shown, row=row)
+    own = template.format(example=messages.EXAMPLE_VALUE.format(value=shown, row=row), **fields)
+    return public, own
 
 
 def _conversion_findings(
     spec: ColumnSpec,
+    header: str,
     text: Distinct,
     parsed: parse.Parsed,
     row_numbers: np.ndarray,
@@ -328,24 +419,26 @@ def _conversion_findings(
         if not len(positions):
             continue
         first = int(positions[0])
+        public, own = worded(
+            template,
+            row=int(row_numbers[first]),
+            value=str(cell_text(text, first)).strip(),
+            column=spec.name,
+            mask=mask,
+            count=len(positions),
+            filas=messages.rows_word(len(positions)),
+            title=header,
+        )
         findings.append(
             Finding(
                 kind=Kind.SCHEMA,
                 code=code,
                 column=spec.name,
+                header=header,
                 count=len(positions),
                 rows=first_rows(row_numbers[positions]),
-                message=template.format(
-                    count=len(positions),
-                    filas=messages.rows_word(len(positions)),
-                    title=spec.title,
-                    example=example(
-                        str(cell_text(text, first)).strip(),
-                        int(row_numbers[first]),
-                        spec.name,
-                        mask,
-                    ),
-                ),
+                message=public,
+                organismo_message=own,
             )
         )
     return findings

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from datos_cali import messages
+from datos_cali.catalog.yamlfile import YamlDocument, YamlError, read_yaml, where
 from datos_cali.contracts import checks as _registered_checks  # noqa: F401  (registers checks)
+from datos_cali.contracts.rules import RULES, check_rule, column_kind
 
 KINDS = {
     "string[pyarrow]": "text",
@@ -26,7 +26,15 @@ KINDS = {
 
 
 class ContractError(Exception):
-    """A schema file that cannot be used; the message is for people."""
+    """A schema file that cannot be used; the message is for people.
+
+    `problems` holds each problem with the line of the schema file it is on, so `catalog check`
+    can list them one by one; `str()` is one sentence naming the schema and its file."""
+
+    def __init__(self, name: str, path: Path, problems: list[tuple[int | None, str]]):
+        self.name, self.path, self.problems = name, path, problems
+        reasons = "; ".join(f"{where(path, line)}: {message}" for line, message in problems)
+        super().__init__(messages.SCHEMA_INVALID.format(name=name, reason=reasons))
 
 
 @dataclass(frozen=True)
@@ -68,33 +76,75 @@ _SCHEMA_KEYS = {
 }  # fmt: skip
 
 
-def _refuse_unknown_keys(name: str, raw: dict) -> None:
-    """pandera silently drops keys it does not know, so a misspelt rule would vanish unseen."""
-    from pandera.api.checks import Check
-
-    def is_check(key: str) -> bool:
-        return callable(getattr(Check, key, None)) and not key.startswith("_")
-
+def schema_problems(document: YamlDocument) -> list[tuple[int | None, str]]:
+    """Everything wrong with a schema as written, before pandera reads it (pandera silently
+    drops keys and parameters it does not know, so a misspelt rule would vanish unseen)."""
+    raw = document.data
+    found: list[tuple[tuple[str, ...], str]] = []
+    if not isinstance(raw, dict) or not isinstance(raw.get("columns"), dict):
+        return [(None, "no declara «columns»")]
     for key in raw:
         if key not in _SCHEMA_KEYS:
-            raise ContractError(
-                messages.SCHEMA_INVALID.format(name=name, reason=f"clave desconocida «{key}»")
-            )
-    frame_checks = raw.get("checks") or {}
-    for key in frame_checks if isinstance(frame_checks, dict) else []:
-        if not is_check(key):
-            raise ContractError(
-                messages.SCHEMA_INVALID.format(name=name, reason=f"regla desconocida «{key}»")
-            )
+            found.append(((key,), f"clave desconocida «{key}»"))
+    columns = frozenset(str(c) for c in raw["columns"])
     for column, spec in raw["columns"].items():
-        for key in spec or {}:
-            if key not in _COLUMN_KEYS and not is_check(key):
-                raise ContractError(
-                    messages.SCHEMA_INVALID.format(
-                        name=name,
-                        reason=f"la columna «{column}» tiene una regla o clave desconocida «{key}»",
-                    )
+        found += _column_problems(str(column), spec, columns)
+    frame_checks = raw.get("checks") or {}
+    if not isinstance(frame_checks, dict):
+        found.append((("checks",), "«checks» debe ser un mapa de reglas, p. ej. column_ge: {…}"))
+        frame_checks = {}
+    for name, value in frame_checks.items():
+        for problem in check_rule(
+            name,
+            value,
+            level="table",
+            where="la regla de tabla",
+            location=("checks", name),
+            columns=columns,
+        ):
+            found.append((problem.location, problem.message))
+    for key in ("coerce", "strict", "ordered", "unique_column_names", "add_missing_columns"):
+        if key in raw and not isinstance(raw[key], bool):
+            found.append(((key,), messages.YAML_NOT_BOOLEAN.format(key=key, value=raw[key])))
+    return [(document.line_of(location), message) for location, message in found]
+
+
+def _column_problems(column: str, spec: object, columns: frozenset[str]):
+    where_ = f"la columna «{column}»"
+    if spec is None:
+        return
+    if not isinstance(spec, dict):
+        yield (("columns", column), f"{where_} debe ser un mapa de claves (title, dtype…)")
+        return
+    kind = column_kind(spec.get("dtype"))
+    for key, value in spec.items():
+        location = ("columns", column, key)
+        if key in ("nullable", "unique", "coerce", "required") and not isinstance(value, bool):
+            yield location, f"{where_}: " + messages.YAML_NOT_BOOLEAN.format(key=key, value=value)
+        elif key in ("title", "description") and value is not None and not isinstance(value, str):
+            yield location, f"{where_}: «{key}» debe ser texto; escríbalo entre comillas"
+        elif key == "checks":
+            for name, stats in (value or {}).items() if isinstance(value, dict) else []:
+                for problem in check_rule(
+                    name, stats, level="column", where=where_, location=(*location, name), kind=kind
+                ):
+                    yield problem.location, problem.message
+        elif key not in _COLUMN_KEYS:
+            if key not in RULES:
+                known = (
+                    ", ".join(sorted(_COLUMN_KEYS - {"checks"}))
+                    + ", "
+                    + ", ".join(r for r, rule in RULES.items() if rule.level == "column")
                 )
+                yield (
+                    location,
+                    f"{where_} tiene una regla o clave desconocida «{key}»; posibles: {known}",
+                )
+                continue
+            for problem in check_rule(
+                key, value, level="column", where=where_, location=location, kind=kind
+            ):
+                yield problem.location, problem.message
 
 
 @cache
@@ -103,33 +153,30 @@ def _load(path: Path, _mtime: int) -> Contract:
 
     name = path.stem
     if not path.exists():
-        raise ContractError(
-            messages.SCHEMA_INVALID.format(name=name, reason="el archivo no existe")
-        )
+        raise ContractError(name, path, [(None, "el archivo no existe")])
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ContractError(messages.SCHEMA_INVALID.format(name=name, reason=str(exc))) from None
-    if not isinstance(raw, dict) or not isinstance(raw.get("columns"), dict):
+        document = read_yaml(path)
+    except YamlError as exc:
         raise ContractError(
-            messages.SCHEMA_INVALID.format(name=name, reason="no declara «columns»")
-        )
-    _refuse_unknown_keys(name, raw)
+            name, path, [(exc.line, exc.reason + (f" {exc.hint}" if exc.hint else ""))]
+        ) from None
+    problems = schema_problems(document)
+    if problems:
+        raise ContractError(name, path, problems)
+    raw = document.data
     try:
         schema = deserialize_schema(raw)
     except Exception as exc:  # pandera raises TypeError/AttributeError/SchemaInitError…
-        raise ContractError(messages.SCHEMA_INVALID.format(name=name, reason=str(exc))) from None
+        raise ContractError(name, path, [(None, str(exc))]) from None
     columns = {}
     for column_name, column in schema.columns.items():
         dtype = str(column.dtype)
         if dtype not in KINDS:
-            raise ContractError(
-                messages.SCHEMA_INVALID.format(
-                    name=name,
-                    reason=f"la columna «{column_name}» usa el tipo {dtype}; "
-                    f"use uno de: {', '.join(KINDS)}",
-                )
+            line = document.line_of(("columns", column_name, "dtype"))
+            reason = (
+                f"la columna «{column_name}» usa el tipo {dtype}; use uno de: {', '.join(KINDS)}"
             )
+            raise ContractError(name, path, [(line, reason)])
         columns[column_name] = ColumnSpec(
             name=column_name,
             title=column.title or column_name,

@@ -16,8 +16,8 @@ import pandas as pd
 import pyarrow as pa
 
 from datos_cali import messages
-from datos_cali.contracts.checks import SPANISH_NAMES
-from datos_cali.contracts.coerce import Masker, TypedTable, cell_text, example, to_series
+from datos_cali.contracts.coerce import Masker, TypedTable, cell_text, to_series, worded
+from datos_cali.contracts.rules import SPANISH_NAMES
 from datos_cali.contracts.schema import Contract
 from datos_cali.findings import Finding, Kind, first_rows
 
@@ -264,27 +264,33 @@ def _column_finding(
     column, name = failure.column, failure.name
     rows = typed.row_numbers[positions]
     count = len(positions)
-    title = contract.title(column)
+    header = typed.headers.get(column, contract.title(column))
     value = (
         failure.value
         if positions[0] == failure.positions[0]
         else _value_of(typed, column, positions[0])
     )
-    shown = (
-        messages.EXAMPLE_ROW.format(row=int(rows[0]))
-        if value is None or pd.isna(value)
-        else example(value, int(rows[0]), column, mask)
-    )
     code, template, extra = _describe(column, name, failure.check_number, contract)
+    public, own = worded(
+        template,
+        row=int(rows[0]),
+        value=None if value is None or pd.isna(value) else value,
+        column=column,
+        mask=mask,
+        count=count,
+        filas=messages.rows_word(count),
+        title=header,
+        **extra,
+    )
     return Finding(
         kind=Kind.SCHEMA,
         code=code,
         column=column,
+        header=header,
         count=count,
         rows=first_rows(rows),
-        message=template.format(
-            count=count, filas=messages.rows_word(count), title=title, example=shown, **extra
-        ),
+        message=public,
+        organismo_message=own,
     )
 
 

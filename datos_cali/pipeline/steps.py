@@ -349,9 +349,9 @@ def rejection_text(job: Job, submission: Submission) -> str:
     lines = []
     for finding in submission.result.errors:
         rows = f" (filas {', '.join(map(str, finding.rows[:10]))})" if finding.rows else ""
-        lines.append(f"- [{finding.kind.value}] {finding.message}{rows}")
+        lines.append(f"- [{finding.kind.value}] {finding.for_organismo()}{rows}")
     for finding in submission.result.warnings:
-        lines.append(f"- (advertencia) {finding.message}")
+        lines.append(f"- (advertencia) {finding.for_organismo()}")
     return REJECTED_TEXT.format(
         title=job.dataset.title,
         slug=job.slug,

@@ -14,7 +14,12 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from datos_cali.catalog.models import Dataset, Organismo
-from datos_cali.contracts.coerce import TypedTable, coerce, match_headers
+from datos_cali.contracts.coerce import (
+    TypedTable,
+    coerce,
+    match_headers,
+    resolve_repeated_headers,
+)
 from datos_cali.contracts.schema import Contract
 from datos_cali.contracts.validate import validate
 from datos_cali.findings import Finding, blocking
@@ -69,11 +74,20 @@ def prepare(
     masker before it is written, so nothing is shown unmasked.
     """
     aliases = {name: doc.aliases for name, doc in dataset.columns.items()}
-    mapping, _ = match_headers(raw, contract, aliases)  # coerce reports these findings
+    positions = dataset.positions()
+    mapping, _ = match_headers(raw, contract, aliases, positions)  # coerce reports the findings
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="datos-personales") as pool:
         scanning = pool.submit(scan_personal_data, raw, dataset, mapping=mapping, contract=contract)
         mask = _ScanMasker(scanning)
-        typed = coerce(raw, contract, aliases=aliases, decimal=dataset.reading.decimal, mask=mask)
+        typed = coerce(
+            raw,
+            contract,
+            aliases=aliases,
+            decimal=dataset.reading.decimal,
+            mask=mask,
+            positions=positions,
+            null_markers=dataset.reading.null_markers,
+        )
         contract_findings = typed.findings + validate(typed, contract, mask=mask)
         pii = scanning.result()
     context = QualityContext.build(
@@ -117,10 +131,21 @@ def analyse(
     typed, pii = prepared.typed, prepared.pii
     assessment = assess(prepared.context)
     findings = [
-        *raw.findings,
+        *resolve_repeated_headers(raw.findings, raw, dataset.positions()),
         *pii.findings,
         *small_cells(typed.columns, typed.row_numbers, dataset, typed.headers),
         *prepared.contract_findings,
         *assessment.findings,
     ]
+    findings = with_headers(findings, typed.headers)
     return Analysis(typed, findings, assessment.scores, pii, pii.masker, assessment)
+
+
+def with_headers(findings: list[Finding], headers: dict[str, str]) -> list[Finding]:
+    """Each finding about a contract field also names the header as written in the file."""
+    return [
+        f.model_copy(update={"header": headers[f.column]})
+        if f.header is None and f.column in headers
+        else f
+        for f in findings
+    ]

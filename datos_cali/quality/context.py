@@ -169,8 +169,9 @@ class QualityContext:
         return self._scores[criterion_id]
 
 
-def _number(value: float | int | bool | np.generic) -> float | int:
-    """Evidence is numbers only: booleans become 0/1, numpy scalars plain Python numbers."""
+def _number(value: float | int | bool | str | np.generic) -> float | int | str:
+    """Evidence is numbers (booleans become 0/1, numpy scalars plain Python numbers) and, where
+    a criterion names columns, their headers as text."""
     if isinstance(value, bool | np.bool_):
         return int(value)
     if isinstance(value, np.integer):

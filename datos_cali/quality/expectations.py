@@ -267,12 +267,18 @@ def run_expectations(
     """Validate `frame` (typed, contract field names) and build the Data Docs in `docs_dir`.
 
     `hidden_columns` are columns the personal-data gate flagged (public by law, say): when the
-    suite touches one, no example values are kept in the results or the Data Docs.
+    suite touches one — or any text column: the Data Docs are copied to the public report site,
+    which never shows a cell of a text column — no example values are kept in the results or
+    the Data Docs (GX then keeps no failing row ids either: the contract's findings name them).
     """
     docs_dir = Path(docs_dir).resolve()
     docs_dir.mkdir(parents=True, exist_ok=True)
     spec = suite_spec(contract, dataset, today=today)
     gx, context = _context(docs_dir)
+    text_columns = {name for name, column in contract.columns.items() if column.kind == "text"}
+    touched = {e.kwargs.get("column") for e in spec.expectations}
+    touched |= {c for e in spec.expectations for c in e.kwargs.get("column_list", [])}
+    values_hidden = bool(touched & (set(hidden_columns) | text_columns))
     batch_frame = frame
     index_column = dataset.row_identifier
     if index_column is None and row_numbers is not None:
@@ -289,9 +295,6 @@ def run_expectations(
     definition = context.validation_definitions.add(
         gx.ValidationDefinition(name=f"{dataset.slug}.validacion", data=batch, suite=suite)
     )
-    touched = {e.kwargs.get("column") for e in spec.expectations}
-    touched |= {c for e in spec.expectations for c in e.kwargs.get("column_list", [])}
-    values_hidden = bool(touched & set(hidden_columns))
     result_format: dict = {"result_format": "SUMMARY"}
     if index_column:
         result_format["unexpected_index_column_names"] = [index_column]

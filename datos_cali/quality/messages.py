@@ -1,8 +1,8 @@
 """Every sentence of the quality engine a person reads, in plain Spanish, as constants.
 
-Same rules as `datos_cali.messages`: `str.format` templates with named placeholders. No
-template here has a placeholder for a cell value: findings about personal data name the
-column, the count and the rows, never what the cells say.
+Same rules as `datos_cali.messages`: `str.format` templates with named placeholders. Public
+wordings never hold a cell value: findings name the column, the count and the rows; where an
+example value helps the organismo, it goes in the finding's `organismo_message`, masked.
 """
 
 # --- personal data: what each detector finds (plural, lower case) ------------------------------
@@ -14,6 +14,7 @@ LABEL_LANDLINE = "teléfonos fijos"
 LABEL_EMAIL = "correos electrónicos"
 LABEL_ADDRESS = "direcciones"
 LABEL_NAME = "nombres de personas"
+LABEL_HEALTH_WITH_NAME = "datos de salud junto al nombre de una persona"
 
 # --- personal data: findings -------------------------------------------------------------------
 PII_FOUND = (
@@ -32,6 +33,14 @@ PII_NAME_ONLY = (
 PII_PUBLIC_BY_LAW = (
     "La columna «{header}» contiene datos personales que son públicos por ley y se publica. "
     "Fundamento: {basis}"
+)
+PII_PUBLIC_PLACES = (
+    "La columna «{header}» tiene direcciones o nombres de lugares públicos y se publica sin "
+    "tratarlos como datos personales. Motivo declarado en el catálogo: {basis}"
+)
+PII_UNPUBLISHED = (
+    "La columna «{header}» no está en el contrato y no se publica: se descarta antes de publicar. "
+    "Contiene datos personales ({what}); quítela del archivo que envía."
 )
 PII_SENSITIVE_UNDECLARED = (
     "La columna «{header}» contiene datos sensibles ({category}) y el conjunto no está declarado "
@@ -79,6 +88,11 @@ REVIEW_FORMULA_INJECTION = (
     "la fila {row}: quien abra el CSV en Excel o LibreOffice podría ejecutarlas como fórmulas. "
     "Quite ese primer signo o antepóngale un apóstrofo («'»)."
 )
+REVIEW_EXCEL_ERRORS = (
+    "{count} {celdas} de «{header}» tienen un valor de error de Excel («#N/D», «#¡VALOR!», «#REF!»…), "
+    "p. ej. la fila {row}: es el resultado de una fórmula rota, no un dato. Corrija la fórmula "
+    "en la hoja original antes de exportar; mientras tanto se leen como vacías."
+)
 REVIEW_TOTALS_ROW = (
     "{count} {filas} parecen de totales o subtotales («TOTAL», «Subtotal»…): los microdatos no "
     "llevan totales, quien use los datos los calcula."
@@ -110,7 +124,7 @@ CRITERION_BELOW = "{name}: {value} de 10, por debajo del mínimo de {threshold}.
 REPEATED_ROWS = "{count} {filas} repiten exactamente una fila anterior."
 NEAR_DUPLICATES = (
     "La columna «{header}» escribe el mismo valor de {variants} formas distintas en {count} "
-    "{filas}, p. ej. {first} y {second}."
+    "{filas}, p. ej. {example}."
 )
 INCONSISTENT_CASE = (
     "La columna «{header}» mezcla mayúsculas y minúsculas en {count} {filas} (p. ej. la fila "

@@ -1,7 +1,8 @@
 """What a criterion is, what it scores, and what an assessment returns — all plain data.
 
 The report site and the ledger store these as JSON (`model_dump`), so every field is a number,
-a string or a list of findings: evidence carries counts, never the cells themselves.
+a string or a list of findings: evidence carries counts (and, where it says which columns,
+their headers), never the cells themselves.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ class Criterion:
         }
 
 
-Evidence = dict[str, float | int]
+Evidence = dict[str, float | int | str]  # str: headers of columns, never cell values
 
 
 class Score(BaseModel):

@@ -19,6 +19,7 @@ from datos_cali.quality import messages
 from datos_cali.quality.criteria.precision import POINT_WORDS
 from datos_cali.quality.criteria.trazabilidad import year_in_title
 from datos_cali.quality.measures import freshness
+from datos_cali.reading.artefacts import excel_errors, may_hold_errors
 from datos_cali.reading.headers import normalize
 
 if TYPE_CHECKING:
@@ -29,9 +30,10 @@ UNNAMED = re.compile(
 )
 # A cell that is only a totals label: «TOTAL», «Total general», «Subtotal», «Total Comuna 5».
 TOTALS = r"(?i)^\s*(?:gran\s+|sub\s*-?\s*)?total(?:es)?(?:\s+\S+){0,3}\s*:?\s*$"
-# OWASP «CSV injection»: a cell a spreadsheet would evaluate. Plain numbers («-5», «+3,5») are fine.
+# OWASP «CSV injection»: a cell a spreadsheet would evaluate. Plain numbers («-5», «+3,5») are
+# fine, and so is a lone dash (Excel's accounting zero « -   », or «-» for «no data»).
 FORMULA_START = r"^[\s]*[=+\-@\t\r]"
-PLAIN_NUMBER = r"^\s*[+-]?[0-9][0-9.,]*\s*%?\s*$"
+PLAIN_NUMBER = r"^\s*(?:[+-]?[0-9][0-9.,]*\s*%?|[-–—]+)\s*$"
 ADDRESS_TERMS = frozenset({"direccion", "domicilio", "direccion de residencia"})
 
 
@@ -141,6 +143,38 @@ def formula_injection(ctx: QualityContext) -> list[Finding]:
     return found
 
 
+def excel_error_values(ctx: QualityContext) -> list[Finding]:
+    """«#N/D», «#¡VALOR!»…: a broken formula exported as text, one finding per column (the
+    contract reads them as empty, so without this they would pass as missing values)."""
+    found = []
+    fields = {position: name for name, position in ctx.positions.items()}
+    for position, header in enumerate(ctx.raw.headers):
+        view = ctx.raw.distinct(position)
+        if may_hold_errors(view.values) is None:
+            continue
+        hit = view.rows_where(excel_errors(view.values))
+        count = int(hit.sum())
+        if not count:
+            continue
+        rows = first_rows(ctx.raw.row_numbers[hit])
+        message = messages.REVIEW_EXCEL_ERRORS.format(
+            count=count, celdas="celda" if count == 1 else "celdas", header=header, row=rows[0]
+        )
+        found.append(
+            _finding(
+                ctx,
+                "valor_de_error_excel",
+                Kind.QUALITY,
+                message,
+                column=fields.get(position, header),
+                header=header,
+                count=count,
+                rows=rows,
+            )
+        )
+    return found
+
+
 def year_in_the_title(ctx: QualityContext) -> list[Finding]:
     year = year_in_title(ctx.dataset.title)
     if year is None:
@@ -189,6 +223,7 @@ REVIEWS: dict[str, Callable[[QualityContext], list[Finding]]] = {
     "direccion_sin_coordenadas": addresses_without_coordinates,
     "desactualizado": stale,
     "inyeccion_formula": formula_injection,
+    "valor_de_error_excel": excel_error_values,
 }
 
 

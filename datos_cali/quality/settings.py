@@ -10,15 +10,17 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from datos_cali.catalog.loader import validation_problems
+from datos_cali.catalog.yamlfile import YamlError, read_yaml
 from datos_cali.findings import Severity
 from datos_cali.settings import paths
 
 CRITERIA_FILE = "criterios.yaml"
 PERSONAL_DATA_FILE = "datos_personales.yaml"
 NAMES_FILE = "nombres_comunes.yaml"
+PUBLIC_FILE = "datos_publicos.yaml"
 
 SeverityName = Literal["block", "warn", "info"]
 
@@ -64,6 +66,9 @@ class TermGroup(Strict):
     weight: Annotated[int, Field(ge=1, le=3)]
     terms: list[str]
     unless: list[str] = Field(default_factory=list)
+    # When set, a term followed by other words («nombre del proyecto») matches only if one of
+    # them is here («nombre del paciente»).
+    person_words: list[str] = Field(default_factory=list)
 
 
 class SensitiveValues(Strict):
@@ -85,16 +90,35 @@ class PersonalDataSettings(Strict):
     sensitive: list[TermGroup]
     sensitive_values: dict[str, SensitiveValues]
     minors: Minors
-    generic_mailboxes: list[str]
+    person_titles: list[str]
+    health_terms: list[str]
+    phone_headers: list[str]
 
 
 class NameLists(Strict):
     version: int
     given_names: list[str]
     surnames: list[str]
-    place_words: list[str]
+
+
+# --- datos_publicos.yaml ----------------------------------------------------------------------
+
+
+class PublicLookalikes(Strict):
+    """What looks like personal data and is public, declared once for every dataset."""
+
+    version: int
+    name_contexts: dict[str, list[str]]  # class → words before a name of a place
+    interrupters: list[str]
     company_words: list[str]
-    place_columns: list[str]
+    place_headers: list[str]
+    number_headers: list[str]
+    official_titles: list[str]
+    number_contexts: list[str]
+    email_domains: list[str]
+    generic_mailboxes: list[str]
+    phones: list[str]
+    addresses: list[str]
 
 
 # --- loading ----------------------------------------------------------------------------------
@@ -104,13 +128,21 @@ def _folder(folder: Path | None) -> Path:
     return Path(folder) if folder is not None else paths().quality
 
 
-def _read(path: Path) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+class SettingsFileError(ValueError):
+    """A quality/*.yaml file that cannot be used; the message names the file and the line."""
 
 
 @cache
 def _load(kind: type[Strict], path: Path, _mtime: int) -> Strict:
-    return kind.model_validate(_read(path))
+    try:
+        document = read_yaml(path)
+    except YamlError as exc:
+        raise SettingsFileError(str(exc)) from None
+    try:
+        return kind.model_validate(document.data)
+    except ValidationError as exc:
+        problems = validation_problems(path, document, exc)
+        raise SettingsFileError("; ".join(str(p) for p in problems)) from None
 
 
 def _settings(kind: type[Strict], name: str, folder: Path | None):
@@ -128,3 +160,7 @@ def personal_data_settings(folder: Path | None = None) -> PersonalDataSettings:
 
 def name_lists(folder: Path | None = None) -> NameLists:
     return _settings(NameLists, NAMES_FILE, folder)
+
+
+def public_lookalikes(folder: Path | None = None) -> PublicLookalikes:
+    return _settings(PublicLookalikes, PUBLIC_FILE, folder)

@@ -80,11 +80,20 @@ def _decimal_separator(cleaned: pa.Array, hint: str) -> str:
     return hint
 
 
+# Excel's accounting format writes zero as a dash padded with spaces (« -   »); in a numeric
+# column a lone dash is that zero (a catalog that means «no data» by it lists it in
+# `reading.null_markers`, which are read first).
+ACCOUNTING_ZERO = "-"
+INT64_MAX = str(2**63 - 1)  # 9223372036854775807; the minimum is −(INT64_MAX + 1)
+
+
 def parse_number(
     array: Array, *, integer: bool, decimal_hint: str = ".", decimal: str | None = None
 ) -> Parsed:
-    """Plain, grouped, money («$ 1.234.567») and decimal-comma numbers."""
+    """Plain, grouped, money («$ 1.234.567»), decimal-comma numbers and Excel's accounting zero."""
     text = clean_text(array)
+    if pc.any(pc.equal(text, ACCOUNTING_ZERO)).as_py():
+        text = pc.if_else(pc.equal(text, ACCOUNTING_ZERO), "0", text)
     blank = pc.is_null(text)
     cleaned = pc.replace_substring_regex(text, _NOISE, "")
     parenthesised = pc.match_substring_regex(cleaned, r"^\(.*\)$")
@@ -102,12 +111,29 @@ def parse_number(
     ok = pc.fill_null(pc.and_(shaped, pc.match_substring_regex(normal, _PLAIN)), False)
     if integer:
         whole = pc.replace_substring_regex(normal, r"\.0*$", "")
-        ok = pc.and_(ok, pc.match_substring_regex(whole, r"^-?[0-9]{1,18}$"))
+        whole = pc.replace_substring_regex(whole, r"^(-?)0+([0-9])", r"\1\2")
+        ok = pc.and_(ok, _fits_int64(whole))
         values = pc.cast(pc.if_else(ok, whole, pa.scalar(None, pa.string())), pa.int64())
     else:
         values = pc.cast(pc.if_else(ok, normal, pa.scalar(None, pa.string())), pa.float64())
     invalid = _mask(pc.and_(pc.invert(blank), pc.invert(ok)))
     return Parsed(values, invalid)
+
+
+def _fits_int64(whole: pa.Array) -> pa.Array:
+    """Integers within int64, exactly: up to 18 digits always; 19 digits when they do not pass
+    ±9223372036854775807 (−9223372036854775808 included). Same-length digit strings compare
+    like the numbers they write."""
+    short = pc.match_substring_regex(whole, r"^-?[0-9]{1,18}$")
+    positive = pc.and_(
+        pc.match_substring_regex(whole, r"^[0-9]{19}$"), pc.less_equal(whole, INT64_MAX)
+    )
+    lowest = str(int(INT64_MAX) + 1)
+    negative = pc.and_(
+        pc.match_substring_regex(whole, r"^-[0-9]{19}$"),
+        pc.less_equal(pc.utf8_slice_codeunits(whole, 1), lowest),
+    )
+    return pc.or_(short, pc.or_(positive, negative))
 
 
 # --- dates ------------------------------------------------------------------------------------

@@ -101,7 +101,7 @@ def test_malformed_yaml_names_the_line(catalog_copy, project_root):
     path.write_text("slug: [sin cerrar\n", encoding="utf-8")
     problems = problems_of(catalog_copy, project_root)
     assert any(
-        "areas-proteccion-forestal.yaml" in p and "YAML mal formado (línea" in p for p in problems
+        "areas-proteccion-forestal.yaml, línea 2" in p and "YAML mal formado" in p for p in problems
     )
 
 
@@ -133,3 +133,71 @@ def test_every_catalog_license_has_a_socrata_code_and_a_ckan_id():
         assert item.title == title
         assert item.socrata.isupper() and " " not in item.socrata
         assert item.ckan and item.ckan == item.ckan.lower()
+
+
+def edit(path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_an_unquoted_description_with_a_comma_points_at_its_line_with_a_hint(
+    catalog_copy, project_root
+):
+    path = catalog_copy / "datasets" / "salud" / "vacunacion-covid19.yaml"
+    edit(
+        path,
+        '  sexo: {description: "Sexo de la persona vacunada: F o M."}',
+        "  sexo: {description: Sexo de la persona vacunada, F o M.}",
+    )
+    line = (
+        path.read_text("utf-8")
+        .splitlines()
+        .index("  sexo: {description: Sexo de la persona vacunada, F o M.}")
+        + 1
+    )
+    [found] = [p for p in problems_of(catalog_copy, project_root) if "columns.sexo" in p]
+    assert f"vacunacion-covid19.yaml, línea {line}" in found
+    assert "clave desconocida «columns.sexo.F o M.»" in found and "entre comillas" in found
+
+
+def test_a_colon_in_an_unquoted_value_is_a_yaml_error_with_a_hint(catalog_copy, project_root):
+    path = catalog_copy / "datasets" / "salud" / "vacunacion-covid19.yaml"
+    edit(path, "title: Vacunación contra COVID-19 en Cali", "title: Vacunación: COVID-19 en Cali")
+    [found] = [p for p in problems_of(catalog_copy, project_root) if "YAML" in p]
+    assert (
+        "vacunacion-covid19.yaml, línea 2" in found
+        and "YAML mal formado" in found
+        and "entre comillas" in found
+    )
+
+
+def test_an_unknown_check_parameter_fails_naming_the_schema_and_the_accepted_names(
+    catalog_copy, project_root
+):
+    path = catalog_copy / "schemas" / "contratacion-parque-pacifico.yaml"
+    edit(
+        path,
+        "column_ge: {column: fecha_terminacion, other: fecha_inicio}",
+        "column_ge: {column: fecha_terminacion, otra: fecha_inicio}",
+    )
+    found = [p for p in problems_of(catalog_copy, project_root) if "«otra»" in p]
+    assert found and "contratacion-parque-pacifico.yaml, línea" in found[0]
+    assert "parámetros aceptados: column, other" in found[0]
+
+
+def test_a_yaml_boolean_where_a_string_is_meant_fails(catalog_copy, project_root):
+    path = catalog_copy / "schemas" / "vacunacion-covid19.yaml"
+    edit(path, "isin: [F, M]", "isin: [F, M, true]")
+    [found] = [p for p in problems_of(catalog_copy, project_root) if "booleano" in p]
+    assert "vacunacion-covid19.yaml, línea" in found and "entre comillas" in found
+
+
+def test_two_fields_for_one_header_without_positions_fail(catalog_copy, project_root):
+    path = catalog_copy / "schemas" / "ejecucion-presupuestal-inversion.yaml"
+    assert not problems_of(catalog_copy, project_root)
+    entry = catalog_copy / "datasets" / "hacienda" / "ejecucion-presupuestal-inversion.yaml"
+    edit(entry, "    position: 23\n", "")
+    [found] = problems_of(catalog_copy, project_root)
+    assert "«codigo_actividad», «programa_sectorial», «programa»" in found and path.exists()
+    assert "position: N" in found

@@ -40,3 +40,32 @@ def test_catalog_check_refuses_an_unknown_license_in_spanish(
     assert "resultados-saber-11.yaml" in result.stdout
     assert "licencia desconocida «MIT»" in result.stdout
     assert "Traceback" not in result.stdout
+
+
+def test_catalog_checks_lists_every_rule_with_its_parameters(cli):
+    from datos_cali.contracts.rules import RULES
+
+    result = cli("catalog", "checks")
+    assert result.exit_code == 0
+    flat = " ".join(result.stdout.split())
+    for rule in RULES.values():
+        assert rule.name in flat
+        for parameter in rule.parameters:
+            assert parameter.name in flat, (rule.name, parameter.name)
+    assert "column_ge" in flat and "Reglas de tabla" in flat
+
+
+def test_validate_with_a_broken_catalog_file_names_it(cli, tmp_path, project_root, monkeypatch):
+    shutil.copytree(project_root / "datasets", tmp_path / "datasets")
+    broken = tmp_path / "datasets" / "planeacion" / "indice-mensual-actividad-economica.yaml"
+    broken.write_text(broken.read_text(encoding="utf-8") + "title: : x\n", encoding="utf-8")
+    monkeypatch.setenv("DATOS_CALI_CATALOG", str(tmp_path / "datasets"))
+    demo = project_root / "demo/indice-mensual-actividad-economica/IMAE_Cali.csv"
+    code, report = cli.json("validate", demo, "-d", "indice-mensual-actividad-economica")
+    assert code == 2
+    (error,) = report["errors"]
+    assert error["code"] == "catalogo_con_errores"
+    assert "indice-mensual-actividad-economica.yaml, línea" in error["message"]
+    assert "No existe" not in error["message"]
+    human = cli("validate", demo, "-d", "indice-mensual-actividad-economica")
+    assert human.exit_code == 2 and "tiene errores" in human.stderr

@@ -11,7 +11,7 @@ from datos_cali.catalog import load_catalog
 from datos_cali.settings import paths
 
 KEYS = {"dataset", "file", "publishable", "rows", "columns", "errors", "warnings"}
-FINDING_KEYS = {"kind", "code", "column", "message", "count", "rows"}
+FINDING_KEYS = {"kind", "code", "column", "header", "message", "count", "rows"}
 DEMOS = sorted(
     (slug, dataset.demo) for slug, dataset in load_catalog(paths().catalog).datasets.items()
 )

@@ -53,14 +53,28 @@ def test_unknown_values_give_count_example_and_row(tmp_path, schema_dir):
     _, findings = check(tmp_path, schema_dir, body)
     unknown = findings["valor_desconocido"]
     assert (unknown.count, unknown.rows, unknown.column) == (2, [12, 13], "comuna")
-    assert unknown.message == "2 filas con «Comuna» desconocida, p. ej. «Comuna 25» (fila 12)."
+    assert unknown.message == "2 filas con «Comuna» desconocida, p. ej. la fila 12."
+    assert unknown.for_organismo() == (
+        "2 filas con «Comuna» desconocida, p. ej. «Comuna 25» (fila 12)."
+    )
+    assert unknown.header == "Comuna"
+
+
+def test_public_wordings_never_quote_a_cell(tmp_path, schema_dir):
+    body = rows(4, {2: {"comuna": "Casa de Mery"}, 3: {"valor": "mil pesos"}, 4: {"dias": "x1"}})
+    _, findings = check(tmp_path, schema_dir, body)
+    for finding in findings.values():
+        dumped = str(finding.model_dump(mode="json"))
+        assert "Casa de Mery" not in dumped and "mil pesos" not in dumped and "x1" not in dumped
+    assert "«mil pesos» (fila 4)" in findings["no_es_numero"].for_organismo()
 
 
 def test_impossible_dates_and_non_numbers_are_findings_not_nans(tmp_path, schema_dir):
     body = rows(4, {2: {"fecha": "31/02/2021"}, 3: {"valor": "mil pesos"}, 4: {"dias": "3,5"}})
     _typed, findings = check(tmp_path, schema_dir, body)
     assert findings["fecha_imposible"].rows == [3]
-    assert "«31/02/2021» (fila 3)" in findings["fecha_imposible"].message
+    assert "«31/02/2021» (fila 3)" in findings["fecha_imposible"].for_organismo()
+    assert findings["fecha_imposible"].message.endswith("p. ej. la fila 3.")
     assert findings["no_es_numero"].rows == [4]
     assert findings["no_es_entero"].message.startswith(
         "1 fila con «Plazo (días)» que no es un número entero"

@@ -67,7 +67,7 @@ def test_the_catalog_sets_a_criterion_severity_per_dataset(tmp_path):
 
 def test_confidencialidad_findings_are_of_kind_pii(tmp_path):
     phones = {"celular": ["3001234567", "3157654321"], "correo": ["a@b.co", "c@d.co"]}
-    findings = assess(context(tmp_path, {"a": ["1", "2"]}, extra=phones)).findings
+    findings = assess(context(tmp_path, {"a": ["1", "2"], **phones})).findings
     (finding,) = [f for f in findings if f.code == "criterio_confidencialidad"]
     assert finding.kind == Kind.PII and finding.severity == Severity.WARN
 

@@ -120,7 +120,9 @@ def test_a_run_with_one_failing_and_one_passing_expectation(tmp_path, monkeypatc
     ]
     assert report.unsuccessful == 1 and report.successful == report.evaluated - 1
     assert report.summary()["unexpected_counts"]["expect_column_values_to_be_unique:id"] == 0
-    assert failing[0]["unexpected_index"] == ["R-2"]  # the row identifier is the index column
+    # A text column is in the suite: the Data Docs (copied to the public report site) keep no
+    # example values, and GX then keeps no row ids either (the contract's findings name them).
+    assert report.values_hidden and failing[0]["unexpected_index"] == []
     validations = list((tmp_path / "reports" / "gx" / "validations").rglob("*.html"))
     assert len(validations) == 1 and "Unsuccessful Expectations" in validations[0].read_text(
         "utf-8"
@@ -145,10 +147,23 @@ def test_values_of_personal_columns_stay_out_of_the_data_docs(tmp_path):
 
 def test_without_a_row_identifier_the_file_row_is_the_index(tmp_path):
     contract = write_contract(
+        tmp_path / "schemas", {"valor": "number"}, rules={"valor": {"greater_than": 0}}
+    )
+    dataset = Dataset.model_validate(base_dataset(["valor"]))
+    frame = pd.DataFrame({"valor": pd.array([1.0, -7.0, 2.0], dtype=pd.ArrowDtype(pa.float64()))})
+    report = run_expectations(frame, contract, dataset, tmp_path / "gx", row_numbers=[2, 3, 4])
+    (result,) = [r for r in report.results if not r["success"]]
+    assert result["unexpected_index"] == [3] and not report.values_hidden
+
+
+def test_text_values_never_reach_the_data_docs(tmp_path):
+    contract = write_contract(
         tmp_path / "schemas", {"tipo": "text"}, rules={"tipo": {"isin": ["A", "B"]}}
     )
     dataset = Dataset.model_validate(base_dataset(["tipo"]))
-    frame = pd.DataFrame({"tipo": pd.array(["A", "Z", "B"], dtype=pd.StringDtype("pyarrow"))})
+    secret = "Casa de Mery Gómez"
+    frame = pd.DataFrame({"tipo": pd.array(["A", secret, "B"], dtype=pd.StringDtype("pyarrow"))})
     report = run_expectations(frame, contract, dataset, tmp_path / "gx", row_numbers=[2, 3, 4])
-    (result,) = [r for r in report.results if not r["success"]]
-    assert result["unexpected_index"] == [3]
+    assert report.values_hidden and report.unsuccessful == 1
+    pages = [p.read_text("utf-8") for p in (tmp_path / "gx").rglob("*.html")]
+    assert pages and not any(secret in page or "Mery" in page for page in pages)

@@ -221,7 +221,9 @@ def test_contract_failure_examples_never_show_personal_values(tmp_path):
         rules={"estado": {"isin": ["Activo", "Inactivo"]}},
     )
     (finding,) = [f for f in prepared.contract_findings if f.code == "valor_desconocido"]
-    assert "3001234567" not in finding.message and messages.MASKED in finding.message
+    assert finding.message.endswith("p. ej. la fila 3.")  # public: the position only
+    own = finding.for_organismo()  # the organismo's own report: the value, masked
+    assert "3001234567" not in own and messages.MASKED in own
 
 
 # --- bounds -----------------------------------------------------------------------------------

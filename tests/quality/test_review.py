@@ -100,3 +100,41 @@ def test_a_dataset_can_change_a_code_severity(tmp_path):
 def test_a_clean_dataset_has_no_review_findings(tmp_path):
     enough = {name: [f"{name}{i}" for i in range(60)] for name in ("a", "b", "c")}
     assert codes(context(tmp_path, enough)) == []
+
+
+def test_valor_de_error_excel_names_each_column_and_blocks_by_default(tmp_path):
+    columns = {"sector": ["45", "#N/D", "#¡VALOR!", "19"], "producto": ["1", "2", "3", "4"]}
+    ctx = context(tmp_path, columns, extra={"nota": ["#REF!", "ok", "ok", "ok"]})
+    found = REVIEWS["valor_de_error_excel"](ctx)
+    assert [(f.column, f.header, f.count, f.rows) for f in found] == [
+        ("sector", "sector", 2, [3, 4]),
+        ("nota", "nota", 1, [2]),
+    ]
+    assert {f.severity for f in found} == {Severity.BLOCK}
+    assert ctx.frame["sector"].isna().sum() == 2  # read as empty, not as the text «#N/D»
+
+
+def test_valor_de_error_excel_can_be_lowered_by_the_catalog(tmp_path):
+    ctx = context(
+        tmp_path, {"sector": ["#N/D", "1"]}, dataset={"quality": {"valor_de_error_excel": "warn"}}
+    )
+    (finding,) = REVIEWS["valor_de_error_excel"](ctx)
+    assert finding.severity == Severity.WARN
+
+
+def test_a_lone_dash_is_not_a_formula(tmp_path):
+    ctx = context(tmp_path, {"estado_via": ["-", " -   ", "BUENO", "—", "=SUMA(A1)", "-x"]})
+    (finding,) = REVIEWS["inyeccion_formula"](ctx)
+    assert finding.count == 2 and finding.rows == [6, 7]
+
+
+def test_null_markers_of_the_catalog_are_empty_cells(tmp_path):
+    ctx = context(
+        tmp_path,
+        {"valor": [".", "5", "N.A."], "nombre_sede": ["Norte", ".", "Sur"]},
+        kinds={"valor": "integer"},
+        dataset={"reading": {"null_markers": [".", "N.A."]}},
+    )
+    assert ctx.frame["valor"].isna().tolist() == [True, False, True]
+    assert ctx.frame["nombre_sede"].isna().tolist() == [False, True, False]
+    assert not [f for f in ctx.contract_findings if f.code == "no_es_entero"]

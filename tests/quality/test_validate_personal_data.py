@@ -75,7 +75,13 @@ def pii_errors(report: dict) -> dict[str, dict]:
     return {e["column"]: e for e in report["errors"] if e["kind"] == "pii"}
 
 
-def test_a_suicide_attempt_file_with_patients_is_blocked_and_masked(tmp_path):
+def pii_warnings(report: dict) -> dict[str, dict]:
+    return {e["column"]: e for e in report["warnings"] if e["kind"] == "pii"}
+
+
+def test_patient_columns_outside_the_contract_are_dropped_with_a_warning(tmp_path):
+    """The columns never leave (the contract does not publish them): a warning, not a block,
+    and still no value in any output."""
     header = ["año", "semana_epidemiologica", "comuna", "sexo", "curso_de_vida", "casos"]
     header += ["nombre_paciente", "documento", "direccion", "telefono"]
     rows = [
@@ -92,20 +98,24 @@ def test_a_suicide_attempt_file_with_patients_is_blocked_and_masked(tmp_path):
     ]
     path = write_csv(tmp_path / "intento_suicidio_casos.csv", header, rows)
     as_json, human, state = validate_both_ways(path, "intento-suicidio-casos", tmp_path)
-    assert as_json.returncode == 1 and human.returncode == 1, as_json.stderr
+    assert as_json.returncode == 0 and human.returncode == 0, as_json.stdout
     report = json.loads(as_json.stdout)
-    blocked = pii_errors(report)
-    assert {"nombre_paciente", "documento", "direccion", "telefono"} <= set(blocked)
-    assert blocked["documento"]["count"] == 3 and blocked["documento"]["rows"] == [2, 3, 4]
-    codes = {e["code"] for e in report["errors"]}
-    assert {"dato_personal", "sensible_con_identificadores", "menores_identificables"} <= codes
-    assert "No se puede publicar" in human.stdout
+    assert pii_errors(report) == {}
+    warned = pii_warnings(report)
+    assert {"nombre_paciente", "documento", "direccion", "telefono"} <= set(warned)
+    added = ("nombre_paciente", "documento", "direccion", "telefono")
+    assert {warned[c]["code"] for c in added} == {"dato_personal_no_publicado"}
+    assert warned["documento"]["count"] == 3 and warned["documento"]["rows"] == [2, 3, 4]
+    assert "se descarta antes de publicar" in warned["telefono"]["message"]
+    assert set(report["fields"].values()) == {
+        "anio", "semana_epidemiologica", "comuna", "sexo", "curso_de_vida", "casos"
+    }  # fmt: skip
     planted = NAMES + CEDULAS + ADDRESSES + PHONES
     outputs = [as_json.stdout, as_json.stderr, human.stdout, human.stderr]
     assert_nowhere(planted, outputs + files_written(state, tmp_path, skip=path))
 
 
-def test_a_vaccination_file_with_an_added_cedula_column_is_blocked(tmp_path, project_root):
+def test_a_vaccination_file_with_an_added_cedula_column_warns_and_drops_it(tmp_path, project_root):
     demo = project_root / "demo/vacunacion-covid19/vacunacion_covid19_cali.csv"
     with demo.open(encoding="utf-8") as handle:
         lines = [next(handle).rstrip("\n") for _ in range(61)]
@@ -115,9 +125,10 @@ def test_a_vaccination_file_with_an_added_cedula_column_is_blocked(tmp_path, pro
     body = [f"{line},{cedula}" for line, cedula in zip(lines[1:], cedulas, strict=True)]
     path.write_text("\n".join([lines[0] + ",cedula", *body]) + "\n", encoding="utf-8")
     as_json, human, state = validate_both_ways(path, "vacunacion-covid19", tmp_path)
-    assert as_json.returncode == 1 and human.returncode == 1, as_json.stderr
-    blocked = pii_errors(json.loads(as_json.stdout))
-    assert blocked["cedula"]["count"] == 60 and blocked["cedula"]["rows"][:3] == [2, 3, 4]
+    assert as_json.returncode == 0 and human.returncode == 0, as_json.stdout
+    warned = pii_warnings(json.loads(as_json.stdout))
+    assert warned["cedula"]["count"] == 60 and warned["cedula"]["rows"][:3] == [2, 3, 4]
+    assert warned["cedula"]["code"] == "dato_personal_no_publicado"
     outputs = [as_json.stdout, as_json.stderr, human.stdout, human.stderr]
     assert_nowhere(cedulas, outputs + files_written(state, tmp_path, skip=path))
 
@@ -170,8 +181,8 @@ def test_the_pre_check_reports_the_17_scores(cli, project_root):
 def test_the_blocked_path_imports_neither_prefect_nor_great_expectations(tmp_path):
     path = write_csv(
         tmp_path / "x.csv",
-        ["Año", "Mes", "Índice (2015=100)", "Variación anual (%)", "cedula"],
-        [["2021", "enero", "100,5", "", "1.144.123.456"]],
+        ["Año", "Mes", "Índice (2015=100)", "Variación anual (%)"],
+        [["2021", "enero C.C. 1.144.123.456", "100,5", ""]],
     )
     exit_code, heavy = validate_in_a_fresh_process(path, "indice-mensual-actividad-economica")
     assert exit_code == "1"

@@ -63,20 +63,25 @@ def _variants(ctx: QualityContext, column: str) -> tuple[int, int, Finding | Non
         return 0, checked, None
     wrong = rows_holding(values, view, minority)
     count = int(wrong.sum())
+    rows = first_rows(ctx.row_numbers[wrong])
+    fields = {
+        "header": ctx.header(column),
+        "variants": len(minority) + 1,
+        "count": count,
+        "filas": messages.rows_word(count),
+    }
     finding = Finding(
         kind=Kind.QUALITY,
         code="variantes_de_escritura",
         severity=Severity.INFO,
         column=column,
         count=count,
-        rows=first_rows(ctx.row_numbers[wrong]),
-        message=messages.NEAR_DUPLICATES.format(
-            header=ctx.header(column),
-            variants=len(minority) + 1,
-            count=count,
-            filas=messages.rows_word(count),
-            first=f"«{ctx.show(column, example[0])}»",
-            second=f"«{ctx.show(column, example[1])}»",
+        rows=rows,
+        # Public: where to look. The organismo's own report: which spellings (masked).
+        message=messages.NEAR_DUPLICATES.format(example=f"la fila {rows[0]}", **fields),
+        organismo_message=messages.NEAR_DUPLICATES.format(
+            example=f"«{ctx.show(column, example[0])}» y «{ctx.show(column, example[1])}»",
+            **fields,
         ),
     )
     return count, checked, finding

@@ -1,8 +1,9 @@
 """The value detectors: what each one looks for, how much it weighs, and how a match is confirmed.
 
 A detector's regex finds candidates over whole columns (RE2); `confirm` then looks at one match in
-Python — a check digit, a phone-numbering plan, a generic mailbox — so the regex can stay simple
-and the expensive part runs only on the few cells that matched.
+Python — a check digit, a phone-numbering plan, a public look-alike the office declared, an
+amount of money, a reference number — so the regex can stay simple and the expensive part runs
+only on the few cells that matched.
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ from dataclasses import dataclass
 
 from datos_cali.quality import messages
 from datos_cali.quality.personal_data import patterns
+from datos_cali.quality.personal_data.lookalikes import Lookalikes, digits
 from datos_cali.quality.personal_data.patterns import Pattern
-from datos_cali.quality.settings import PersonalDataSettings
 
 Confirm = Callable[[str, "re.Match[str]"], bool]
+
+PHONES = frozenset({"celular", "telefono_fijo"})
 
 
 @dataclass(frozen=True)
@@ -28,34 +31,49 @@ class Detector:
     confirm: Confirm
 
 
-def _digits(text: str) -> str:
-    return re.sub(r"[^0-9]", "", text)
+def _cedula(public: Lookalikes) -> Confirm:
+    def confirm(cell: str, match: re.Match[str]) -> bool:
+        number = re.findall(r"[0-9][0-9 .,'\u2019\u00b4]*", match.group())[-1]
+        found = digits(number)
+        return (
+            5 <= len(found) <= 10
+            and found.strip("0") != ""
+            and not public.reference(cell, match.start())
+        )
 
-
-def _cedula(_cell: str, match: re.Match[str]) -> bool:
-    number = re.findall(r"[0-9][0-9.]*", match.group())[-1]
-    digits = _digits(number)
-    return 4 <= len(digits) <= 10 and digits.strip("0") != ""
+    return confirm
 
 
 def _person_nit(_cell: str, match: re.Match[str]) -> bool:
     """A valid NIT whose base is not a company's (companies: nine digits starting 8 or 9)."""
     from stdnum.co import nit
 
-    digits = _digits(match.group())
-    if not nit.is_valid(digits):
+    found = digits(match.group())
+    if not nit.is_valid(found):
         return False
-    base = digits[:-1]
+    base = found[:-1]
     return not (len(base) == 9 and base[0] in "89")
 
 
-def _phone(kind: str) -> Confirm:
-    def confirm(_cell: str, match: re.Match[str]) -> bool:
+def _amount(cell: str, match: re.Match[str]) -> bool:
+    """A number written as money: «$ 3000000000», «3000000000 pesos»."""
+    return bool(
+        patterns.AMOUNT_BEFORE.search(cell[: match.start()])
+        or patterns.AMOUNT_AFTER.search(cell[match.end() :])
+    )
+
+
+def _phone(kind: str, public: Lookalikes) -> Confirm:
+    def confirm(cell: str, match: re.Match[str]) -> bool:
         import phonenumbers
 
-        digits = _digits(match.group())[-10:]
+        if _amount(cell, match) or public.reference(cell, match.start()):
+            return False
+        if public.public_phone(match.group()):
+            return False
+        number_digits = digits(match.group())[-10:]
         try:
-            number = phonenumbers.parse(digits, "CO")
+            number = phonenumbers.parse(number_digits, "CO")
         except phonenumbers.NumberParseException:
             return False
         if not phonenumbers.is_valid_number(number):
@@ -69,16 +87,18 @@ def _phone(kind: str) -> Confirm:
     return confirm
 
 
-def _email(generic: frozenset[str]) -> Confirm:
+def _email(public: Lookalikes) -> Confirm:
     def confirm(_cell: str, match: re.Match[str]) -> bool:
-        local = match.group().split("@", 1)[0].casefold()
-        return local not in generic
+        return not public.public_email(match.group())
 
     return confirm
 
 
-def _always(_cell: str, _match: re.Match[str]) -> bool:
-    return True
+def _address(public: Lookalikes) -> Confirm:
+    def confirm(_cell: str, match: re.Match[str]) -> bool:
+        return not public.public_address(match.group())
+
+    return confirm
 
 
 LABELS = {
@@ -91,6 +111,7 @@ LABELS = {
     "correo": messages.LABEL_EMAIL,
     "direccion": messages.LABEL_ADDRESS,
     "nombre": messages.LABEL_NAME,
+    "salud_con_nombre": messages.LABEL_HEALTH_WITH_NAME,
 }
 # Risk weights, as in the column dictionary: 3 identifies a person, 2 reaches them, 1 describes.
 WEIGHTS = {
@@ -103,19 +124,19 @@ WEIGHTS = {
     "correo": 2,
     "direccion": 2,
     "nombre": 1,
+    "salud_con_nombre": 3,
 }
 
 
-def value_detectors(settings: PersonalDataSettings) -> tuple[Detector, ...]:
-    """Detectors that need digits, an @ or an address dash: they run after the prefilter."""
-    generic = frozenset(m.casefold() for m in settings.generic_mailboxes)
+def value_detectors(public: Lookalikes) -> tuple[Detector, ...]:
+    """Detectors that need digits, an @ or an address: they run after the prefilter."""
     confirmers: dict[str, tuple[Pattern, Confirm]] = {
-        "cedula": (patterns.CEDULA_WITH_CONTEXT, _cedula),
+        "cedula": (patterns.CEDULA_WITH_CONTEXT, _cedula(public)),
         "nit_persona": (patterns.NIT, _person_nit),
-        "celular": (patterns.MOBILE, _phone("mobile")),
-        "telefono_fijo": (patterns.LANDLINE, _phone("fixed")),
-        "correo": (patterns.EMAIL, _email(generic)),
-        "direccion": (patterns.ADDRESS, _always),
+        "celular": (patterns.MOBILE, _phone("mobile", public)),
+        "telefono_fijo": (patterns.LANDLINE, _phone("fixed", public)),
+        "correo": (patterns.EMAIL, _email(public)),
+        "direccion": (patterns.ADDRESS, _address(public)),
     }
     return tuple(
         Detector(key, LABELS[key], WEIGHTS[key], pattern, confirm)

@@ -2,7 +2,11 @@
 
 The rules, in the order a reviewer applies them (Ley 1581 de 2012, Ley 1712 de 2014):
 
+- a column the contract does not publish is dropped before publication: its personal data is a
+  warning (it never leaves), not a block;
 - a column the catalog declares public by law passes, with an info finding citing the basis;
+- a column the catalog declares as public places (addresses or names of sedes, escenarios…)
+  passes its addresses and names, with an info finding citing the reason;
 - a column whose values are personal data (confirmed by a detector) blocks;
 - a column named like an identifier or contact data whose values do not confirm it warns;
 - a sensitive category (health, ethnicity, sexual life, beliefs, biometrics) blocks unless the
@@ -26,9 +30,14 @@ def judge(scans: list[ColumnScan], dataset: Dataset, row_numbers: np.ndarray) ->
     findings: list[Finding] = []
     identified: list[ColumnScan] = []
     for scan in scans:
+        if not scan.published:
+            findings.extend(_unpublished(scan, row_numbers))
+            continue
         if scan.public_basis is not None:
             findings.append(_public_by_law(scan))
             continue
+        if scan.place_basis is not None:
+            findings.append(_public_places(scan))
         if scan.detections:
             identified.append(scan)
             findings.append(_personal(scan, row_numbers))
@@ -38,7 +47,7 @@ def judge(scans: list[ColumnScan], dataset: Dataset, row_numbers: np.ndarray) ->
             findings.append(_sensitive_undeclared(scan, aggregated=dataset.privacy.aggregated))
     if dataset.privacy.sensitive:
         findings.append(_declared_sensitive(identified))
-    minors = [scan for scan in scans if scan.minors]
+    minors = [scan for scan in scans if scan.minors and scan.published]
     if identified and minors:
         findings.append(_minors(minors, identified, row_numbers))
     return findings
@@ -53,6 +62,40 @@ def _public_by_law(scan: ColumnScan) -> Finding:
         count=scan.non_empty,
         message=messages.PII_PUBLIC_BY_LAW.format(header=scan.header, basis=scan.public_basis),
     )
+
+
+def _public_places(scan: ColumnScan) -> Finding:
+    return Finding(
+        kind=Kind.PII,
+        code="lugares_publicos",
+        severity=Severity.INFO,
+        column=scan.key,
+        header=scan.header,
+        count=scan.non_empty,
+        message=messages.PII_PUBLIC_PLACES.format(header=scan.header, basis=scan.place_basis),
+    )
+
+
+def _unpublished(scan: ColumnScan, row_numbers: np.ndarray) -> list[Finding]:
+    """A column outside the contract never leaves: what it holds is a warning to the organismo."""
+    if not scan.detections and not scan.sensitive_category:
+        return []
+    what = ", ".join(dict.fromkeys(LABELS[d] for d in scan.detections))
+    if scan.sensitive_category:
+        what = ", ".join(filter(None, [what, scan.sensitive_category]))
+    positions = scan.hit_positions
+    return [
+        Finding(
+            kind=Kind.PII,
+            code="dato_personal_no_publicado",
+            severity=Severity.WARN,
+            column=scan.key,
+            header=scan.header,
+            count=len(positions) or scan.non_empty,
+            rows=first_rows(row_numbers[positions]),
+            message=messages.PII_UNPUBLISHED.format(header=scan.header, what=what),
+        )
+    ]
 
 
 def _personal(scan: ColumnScan, row_numbers: np.ndarray) -> Finding:

@@ -1,13 +1,19 @@
 """Scan every column of a submission, as sent, for personal data: by its name and by its values.
 
-All columns are scanned, including the ones the contract does not know (a cédula column an
-organismo added still blocks). Work is vectorised over whole columns with `pyarrow.compute`
-(RE2) and Python only sees the few values a regex matched. A repetitive column (few distinct
-values, like «sexo» or «comuna») is read once per distinct value instead of once per row.
+All columns are scanned, including the ones the contract does not know (their personal data
+never leaves — they are not published — but the organismo is told). Every text column is read
+for every kind of personal data, whatever its name. A column the contract types as a number or
+an amount is read only for phones, and only when its name or its formatting says phone
+(«Teléfono», «311 234 5678»): 3000000000 pesos are not a mobile. The same holds for a column of
+plain numbers outside the contract, unless most of its values are phones. Dates and booleans
+are not read by value. Work is vectorised over whole columns with `pyarrow.compute` (RE2) and
+Python only sees the few values a regex matched. A repetitive column (few distinct values, like
+«sexo» or «comuna») is read once per distinct value instead of once per row.
 
 1. **Prefilter, every row.** One RE2 pass keeps the cells that have five digits in a row, a
-   dotted thousands group, a spaced phone, an @ or a dash between digits. Every number-, e-mail-
-   and address-shaped detector needs one of those, so the detectors miss nothing by only looking
+   grouped number, a phone in groups, an @ or «arroba», a dash between digits, a street word
+   before a number or a document word before a number. Every number-, e-mail- and
+   address-shaped detector needs one of those, so the detectors miss nothing by only looking
    at the cells it keeps.
 2. **Detectors, on the prefiltered cells.** Each detector's RE2 regex, then its Python
    confirmation (check digit, numbering plan…) on the distinct matching values — at most
@@ -25,6 +31,7 @@ values, like «sexo» or «comuna») is read once per distinct value instead of 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -35,9 +42,10 @@ import pyarrow.compute as pc
 from datos_cali.catalog.models import Dataset
 from datos_cali.contracts.schema import Contract
 from datos_cali.quality.personal_data import names, patterns
-from datos_cali.quality.personal_data.detectors import WEIGHTS, Confirm, value_detectors
+from datos_cali.quality.personal_data.detectors import PHONES, WEIGHTS, Confirm, value_detectors
 from datos_cali.quality.personal_data.dictionary import Dictionary, NameMatch, Terms
-from datos_cali.quality.settings import NameLists, PersonalDataSettings
+from datos_cali.quality.personal_data.lookalikes import Lookalikes
+from datos_cali.quality.settings import NameLists, PersonalDataSettings, PublicLookalikes
 from datos_cali.reading.headers import strip_accents
 from datos_cali.reading.table import Distinct, RawTable
 
@@ -47,7 +55,14 @@ SAMPLE_SEED = 1581  # fixed: the same file always gets the same sample (Ley 1581
 ID_COLUMN_SHARE = 0.5  # identifier-named column: share of cédula-shaped values to confirm it
 DOTTED_COLUMN_SHARE = 0.6  # any column: share of dotted cédula-shaped values to call it cédulas
 DOTTED_COLUMN_UNIQUE = 0.8  # … and share of distinct values (codes repeat, people do not)
+ROUND_AMOUNTS = 0.2  # … unless this share ends in «.000»: amounts are round, cédulas are not
+NUMERIC_COLUMN_SHARE = 0.9  # a text column this full of plain numbers has the shape of a number
+PHONE_COLUMN_SHARE = 0.5  # … and is read for phones only when this share of its cells are phones
 MIN_VALUES_FOR_SHARES = 5
+# A cell that is only a number or an amount (Excel's accounting zero « -   » included).
+NUMERIC_CELL = r"^\s*(?:-|[-+(]?\s*\$?\s*[0-9][0-9.,' ]*\)?)\s*$"
+TEXT_KINDS = (None, "text")  # None: outside the contract, read as text
+NUMBER_KINDS = ("integer", "number")
 
 
 @dataclass
@@ -69,9 +84,11 @@ class ColumnScan:
     in_contract: bool
     name_match: NameMatch | None
     public_basis: str | None  # legal basis when the catalog declares it public by law
-    non_empty: int
-    values_scanned: bool
-    sampled_rows: int | None  # rows of the name/statistics sample, None when all were read
+    place_basis: str | None = None  # why the catalog declares it a column of public places
+    published: bool = True  # False: outside the contract, dropped before publication
+    non_empty: int = 0
+    values_scanned: bool = False
+    sampled_rows: int | None = None  # rows of the name/statistics sample, None when all read
     detections: dict[str, Detection] = field(default_factory=dict)
     sensitive_values: str | None = None  # sensitive category recognised by the values
     minors: bool = False  # the column shows the people are minors (name, age or value)
@@ -149,21 +166,23 @@ def confirm(
 
 
 class Scanner:
-    """Scans one RawTable with the office's dictionary and name lists."""
+    """Scans one RawTable with the office's dictionary, name lists and public look-alikes."""
 
-    def __init__(self, settings: PersonalDataSettings, lists: NameLists):
+    def __init__(self, settings: PersonalDataSettings, lists: NameLists, public: PublicLookalikes):
         self.settings = settings
         self.lists = lists
+        self.lookalikes = Lookalikes(public)
         self.dictionary = Dictionary(settings)
-        self.detectors = value_detectors(settings)
+        self.detectors = value_detectors(self.lookalikes)
         self.compiled = [(d, d.pattern.re2(), d.pattern.python()) for d in self.detectors]
+        self.names_re2, self.names = names.compiled(lists, settings, public)
         self.sensitive_sets = {
             category: _folded(spec.values) for category, spec in settings.sensitive_values.items()
         }
         self.minor_values = _folded(settings.minors.values)
         self.minor_terms = Terms(settings.minors.terms)
         self.age_terms = Terms(settings.minors.age_terms)
-        self.place_columns = Terms(lists.place_columns)
+        self.phone_headers = Terms(settings.phone_headers)
 
     def scan(
         self,
@@ -174,100 +193,160 @@ class Scanner:
     ) -> list[ColumnScan]:
         by_position = {position: name for name, position in mapping.items()}
         kinds = {n: s.kind for n, s in contract.columns.items()} if contract else {}
-        public = dataset.public_by_law()
+        public, places = dataset.public_by_law(), dataset.public_places()
         scans = []
         for position, header in enumerate(raw.headers):
             name = by_position.get(position)
             view = raw.distinct(position)  # shared with the other checks: encoded once
-            scans.append(
-                self._scan_column(
-                    view,
-                    key=name or header,
-                    header=header,
-                    position=position,
-                    kind=kinds.get(name) if name else None,
-                    basis=public.get(name) if name else None,
-                )
+            column = ColumnScan(
+                key=name or header,
+                header=header,
+                position=position,
+                in_contract=name is not None,
+                name_match=self.dictionary.match(header) or self.dictionary.match(name or header),
+                public_basis=public.get(name) if name else None,
+                place_basis=places.get(name) if name else None,
+                published=contract is None or name is not None,
             )
+            scans.append(self._scan_column(view, column, kinds.get(name) if name else None))
         return scans
 
-    def _scan_column(self, view: Distinct, *, key, header, position, kind, basis) -> ColumnScan:
+    def _scan_column(self, view: Distinct, scan: ColumnScan, kind: str | None) -> ColumnScan:
         sample = None if view.repetitive else sample_positions(len(view.values))
         filled = _mask(pc.not_equal(pc.utf8_trim_whitespace(view.values), ""))
-        scan = ColumnScan(
-            key=key,
-            header=header,
-            position=position,
-            in_contract=kind is not None,
-            name_match=self.dictionary.match(header) or self.dictionary.match(key),
-            public_basis=basis,
-            non_empty=int(view.rows_where(filled).sum()),
-            values_scanned=basis is None and kind in (None, "text"),
-            sampled_rows=None if sample is None else len(sample),
-        )
+        scan.non_empty = int(view.rows_where(filled).sum())
+        scan.values_scanned = scan.public_basis is None and kind in (*TEXT_KINDS, *NUMBER_KINDS)
+        scan.sampled_rows = None if sample is None else len(sample)
         if not scan.non_empty:
             return scan
-        if scan.values_scanned:
-            names_apply = self._names_apply(header, key)
-            found = _Prefiltered.of(view.values, with_context=names_apply and sample is not None)
-            flagged = self._scan_values(view, scan, found)
-            if names_apply:
-                self._scan_names(view, scan, sample, flagged, found)
         measured = _Measure(view, filled, sample)
-        if basis is None:
-            self._scan_identifier_column(view, measured, scan)
-            scan.sensitive_values = self._sensitive_values(measured)
-        scan.minors = self._minors(header, measured)
+        if scan.values_scanned:
+            phone_named = self.phone_headers.in_name(scan.header) or self.phone_headers.in_name(
+                scan.key
+            )
+            numeric = (
+                kind in NUMBER_KINDS
+                or measured.share(NUMERIC_CELL, trim=False) >= NUMERIC_COLUMN_SHARE
+            )
+            text = kind in TEXT_KINDS
+            found = _Prefiltered.of(view.values, with_context=text and sample is not None)
+            self._scan_values(
+                view, scan, found, numeric=numeric, phone_named=phone_named, text=text
+            )
+            if text and not numeric and scan.place_basis is None:  # numbers hold no names
+                self._scan_names(view, scan, sample, found)
+            if scan.place_basis is not None:  # declared public places: addresses and names pass
+                scan.detections.pop("direccion", None)
+        if scan.public_basis is None:
+            self._scan_identifier_column(view, measured, scan, kind)
+            scan.sensitive_values = scan.sensitive_values or self._sensitive_values(measured)
+        scan.minors = self._minors(scan.header, measured)
         return scan
 
-    def _scan_values(self, view: Distinct, scan: ColumnScan, found: _Prefiltered) -> np.ndarray:
+    def _scan_values(
+        self,
+        view: Distinct,
+        scan: ColumnScan,
+        found: _Prefiltered,
+        *,
+        numeric: bool,
+        phone_named: bool,
+        text: bool,
+    ) -> None:
+        """Every detector on the prefiltered cells of a text column. In a numeric column (by
+        contract or by shape) only the phone detectors, on every cell when the name says phone,
+        else on the phone-formatted cells — or, in a text column of plain numbers, on all of
+        them and kept only if most of the column is phones (`_phone_column`)."""
         flagged = found.prefilter
         if not len(flagged):
-            return flagged
+            return
         candidates = view.values.take(pa.array(flagged))
+        formatted = _matches(candidates, patterns.PHONE_FORMATTED) if numeric else None
         for detector, re2, python in self.compiled:
+            phone = detector.id in PHONES
+            if numeric and not phone and not text:
+                continue
             hits = flagged[_matches(candidates, re2)]
+            if numeric and phone and not phone_named and not text:
+                hits = np.intersect1d(hits, flagged[formatted])
             kept, estimated = confirm(view.values, hits, python, detector.confirm)
+            if numeric and phone and not phone_named and text and len(kept):
+                kept = self._phone_column(view, scan, kept, flagged[formatted])
             if len(kept):
                 scan.detections[detector.id] = Detection(detector.id, _rows(view, kept), estimated)
-        return flagged
 
-    def _names_apply(self, header: str, key: str) -> bool:
-        return not (self.place_columns.in_name(header) or self.place_columns.in_name(key))
+    def _phone_column(
+        self, view: Distinct, scan: ColumnScan, kept: np.ndarray, formatted: np.ndarray
+    ) -> np.ndarray:
+        """In a text column of plain numbers: keep phone-formatted hits, and all of them when
+        most of the column is phones (a phone column with a name that does not say so) and
+        neither its name (amounts, codes) nor its round values say it holds amounts."""
+        rows = int(_rows(view, kept).size)
+        amounts = self.lookalikes.number_column(scan.header, scan.key)
+        if scan.non_empty and rows / scan.non_empty >= PHONE_COLUMN_SHARE and not amounts:
+            values = view.values.take(pa.array(kept))
+            if _share_of_rows(view, kept, _matches(values, r"000\s*$")) < ROUND_AMOUNTS:
+                return kept
+        return np.intersect1d(kept, formatted)
 
-    def _scan_names(
-        self, view: Distinct, scan: ColumnScan, sample, flagged: np.ndarray, found: _Prefiltered
-    ) -> None:
-        any_case = bool(scan.name_match and scan.name_match.category == "nombre")
-        re2, python, confirmer = names.compiled(self.lists, any_case)
+    def _scan_names(self, view: Distinct, scan: ColumnScan, sample, found: _Prefiltered) -> None:
         if sample is None:
             units, read = np.arange(len(view.values)), view.values
         else:
             chosen = np.zeros(len(view.values), dtype=bool)
             chosen[found.context] = True  # context words, every row
             chosen[sample] = True
-            chosen[flagged] = True
+            chosen[found.prefilter] = True
             units = np.flatnonzero(chosen)
             read = view.values.take(pa.array(units))
-        hits = units[_matches(read, re2)]
-        kept, estimated = confirm(view.values, hits, python, confirmer.is_person)
-        if len(kept):
-            scan.detections["nombre"] = Detection("nombre", _rows(view, kept), estimated)
+        hits = units[_matches(read, self.names_re2)]
+        in_place_column = self.lookalikes.place_column(scan.header, scan.key)
+        confirmer = self.names.is_person_in_place if in_place_column else self.names.is_person
+        kept, estimated = confirm(view.values, hits, self.names.candidates, confirmer)
+        if not len(kept):
+            return
+        scan.detections["nombre"] = Detection("nombre", _rows(view, kept), estimated)
+        health = _matches(view.values.take(pa.array(kept)), self.names.health_re2)
+        if health.any():
+            scan.detections["salud_con_nombre"] = Detection(
+                "salud_con_nombre", _rows(view, kept[health]), estimated
+            )
+            scan.sensitive_values = "salud"
 
-    def _scan_identifier_column(self, view: Distinct, measured: _Measure, scan: ColumnScan) -> None:
+    def _scan_identifier_column(
+        self, view: Distinct, measured: _Measure, scan: ColumnScan, kind: str | None
+    ) -> None:
         """Whole columns of document numbers: named as such, or dotted like cédulas."""
         match = scan.name_match
         if match and match.category == "identificador" and not match.sensitive:
             if measured.share(patterns.ID_CELL) >= ID_COLUMN_SHARE:
                 units = np.flatnonzero(_matches(view.values, patterns.ID_CELL))
-                scan.detections["documento"] = Detection("documento", _rows(view, units))
+                units = self._without_company_nits(view, units)
+                if len(units):
+                    scan.detections["documento"] = Detection("documento", _rows(view, units))
             return
-        if not scan.values_scanned or measured.count < MIN_VALUES_FOR_SHARES:
+        if kind not in TEXT_KINDS or measured.count < MIN_VALUES_FOR_SHARES:
             return
         dotted = measured.share(patterns.DOTTED_ID_CELL)
-        if dotted >= DOTTED_COLUMN_SHARE and measured.distinct_share() >= DOTTED_COLUMN_UNIQUE:
-            units = np.flatnonzero(_matches(view.values, patterns.DOTTED_ID_CELL))
-            scan.detections["cedula_columna"] = Detection("cedula_columna", _rows(view, units))
+        if dotted < DOTTED_COLUMN_SHARE or measured.distinct_share() < DOTTED_COLUMN_UNIQUE:
+            return
+        round_amounts = measured.share(r"\.000\s*$") / dotted
+        if round_amounts >= ROUND_AMOUNTS or measured.share(r"\$") > 0:
+            return  # money: «224.436.000», «$ 1.000.000»
+        units = np.flatnonzero(_matches(view.values, patterns.DOTTED_ID_CELL))
+        scan.detections["cedula_columna"] = Detection("cedula_columna", _rows(view, units))
+
+    def _without_company_nits(self, view: Distinct, units: np.ndarray) -> np.ndarray:
+        """Drop companies' NITs (nine digits from 8 or 9, valid check digit) from a document
+        column: a supplier's NIT is not a person's document. Bounded like every confirmation."""
+        if not len(units):
+            return units
+        values = view.values.take(pa.array(units))
+        shaped = _matches(values, patterns.COMPANY_NIT_CELL)
+        if not shaped.any():
+            return units
+        hits, _ = confirm(view.values, units[shaped], _WHOLE_CELL, _company_nit)
+        return np.setdiff1d(units, hits)
 
     def _sensitive_values(self, measured: _Measure) -> str | None:
         if measured.count < MIN_VALUES_FOR_SHARES:
@@ -293,6 +372,16 @@ class Scanner:
             found = pc.cast(pc.struct_field(ages, [0]), pa.int64())
             return bool(pc.any(pc.less(found, self.settings.minors.adult_age)).as_py())
         return False
+
+
+_WHOLE_CELL = re.compile(r".+", re.S)
+
+
+def _company_nit(cell: str, _match) -> bool:
+    from stdnum.co import nit
+
+    digits = "".join(ch for ch in cell if ch.isdigit())
+    return len(digits) == 10 and digits[0] in "89" and nit.is_valid(digits)
 
 
 @dataclass
@@ -339,14 +428,25 @@ class _Measure:
     def share_of(self, unit_mask: np.ndarray) -> float:
         return float(self.weights[unit_mask].sum() / self.count) if self.count else 0.0
 
-    def share(self, regex: str) -> float:
-        return self.share_of(_matches(pc.utf8_trim_whitespace(self.values), regex))
+    def share(self, regex: str, *, trim: bool = True) -> float:
+        values = pc.utf8_trim_whitespace(self.values) if trim else self.values
+        return self.share_of(_matches(values, regex))
 
     def distinct_share(self) -> float:
         if self.view.repetitive:
             return float((self.weights > 0).sum() / self.count) if self.count else 0.0
         present = self.values.filter(pa.array(self.weights > 0))
         return pc.count_distinct(present).as_py() / self.count if self.count else 0.0
+
+
+def _share_of_rows(view: Distinct, units: np.ndarray, mask: np.ndarray) -> float:
+    """Share of the rows holding `units` whose unit is in `mask` (weights: rows per value)."""
+    if not len(units):
+        return 0.0
+    if not view.repetitive:
+        return float(mask.mean())
+    counts = view.counts()[units]
+    return float(counts[mask].sum() / counts.sum()) if counts.sum() else 0.0
 
 
 def _folded(values: list[str]) -> pa.Array:

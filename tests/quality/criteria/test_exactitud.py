@@ -11,7 +11,8 @@ def test_one_value_spelt_two_ways(tmp_path):
     assert score.value == 9.4  # (10·(1 − 1/8) + 10) / 2 = 9.375
     (finding,) = score.findings
     assert finding.code == "variantes_de_escritura" and finding.rows == [9]
-    assert "«Cali» y «Calí»" in finding.message
+    assert "«Cali» y «Calí»" in finding.for_organismo()
+    assert "Calí" not in finding.message and finding.message.endswith("p. ej. la fila 9.")
 
 
 def test_values_outside_the_contract_rules(tmp_path):
