@@ -57,7 +57,7 @@ test: system-deps $(STAMP) lint
 test-slow: system-deps $(STAMP)
 	$(BIN)/pytest -m slow $(PYTEST_ARGS)
 
-bench: $(STAMP)
+bench: system-deps $(STAMP)
 	$(BIN)/python -m bench
 
 # Freeze the venv into constraints.txt — only if the frozen set resolves with pyproject's exact
@@ -67,7 +67,7 @@ bench: $(STAMP)
 constraints: system-deps $(STAMP)
 	{ grep '^#' constraints.txt; $(BIN)/pip freeze --exclude-editable | grep -v '^-e'; } > constraints.txt.new
 	$(BIN)/pip install --quiet --dry-run --ignore-installed -c constraints.txt.new -e '.[dev]'
-	$(BIN)/pytest -m server -p no:cacheprovider $(PYTEST_ARGS)
+	$(BIN)/pytest -m "server and not slow" -p no:cacheprovider $(PYTEST_ARGS)
 	mv constraints.txt.new constraints.txt
 
 clean:

@@ -5,37 +5,31 @@ directory; the ledger on PostgreSQL), all shared by the session.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 import yaml
 
 from datos_cali.deployments import WORK_POOL
 from tests.conftest import PROJECT_ROOT
-from tests.fixtures import postgres, units
+from tests.fixtures import postgres
 from tests.fixtures import prefect_server as server_fixture
 from tests.fixtures.prefect_server import (
-    BIN,
-    PREFECT,
     PrefectServer,
     Service,
+    WorkerHost,
     create_database,
-    start_service,
+    make_worker_host,
+    start_worker,
 )
 
 # The session's fixtures, under the names the tests ask for.
 postgres_url = postgres.postgres_url
 prefect_server = server_fixture.prefect_server
-
-WORKER_STARTUP_SECONDS = 120
-# What a worker host's checkout needs: the catalog, the contracts, the quality settings, demo.
-CHECKOUT = ("datasets", "schemas", "quality", "demo")
 
 
 def prefect_yaml() -> dict:
@@ -71,63 +65,10 @@ def ready(deployed: Deployed) -> Deployed:
     return deployed
 
 
-@dataclass
-class WorkerHost:
-    """Another machine, as far as a worker can tell: its own checkout, state and cwd."""
-
-    home: Path  # DATOS_CALI_HOME: a copy of the catalog, not the repository
-    state: Path  # DATOS_CALI_STATE
-    workdir: Path  # where the worker is started
-    ledger_url: str  # DATOS_CALI_DB_URL, PostgreSQL
-
-    def env(self, server: PrefectServer) -> dict[str, str]:
-        return server.env(
-            DATOS_CALI_HOME=str(self.home),
-            DATOS_CALI_STATE=str(self.state),
-            DATOS_CALI_DB_URL=self.ledger_url,
-        )
-
-
 @pytest.fixture(scope="session")
 def worker_host(tmp_path_factory, postgres_url: str, prefect_server: PrefectServer) -> WorkerHost:
-    root = tmp_path_factory.mktemp("host")
-    for folder in CHECKOUT:
-        shutil.copytree(PROJECT_ROOT / folder, root / "checkout" / folder)
-    host = WorkerHost(
-        home=root / "checkout",
-        state=root / "state",
-        workdir=root / "cwd",
-        ledger_url=create_database(postgres_url, f"ledger_{uuid.uuid4().hex[:8]}"),
-    )
-    host.workdir.mkdir()
-    demo = subprocess.run(
-        [str(BIN / "datos-cali"), "demo"],
-        env=host.env(prefect_server),
-        cwd=host.workdir,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert demo.returncode == 0, demo.stdout + demo.stderr
-    return host
-
-
-def start_worker(server: PrefectServer, host: WorkerHost, name: str) -> Service:
-    """`prefect worker start --pool datos-cali`, as ops/systemd/datos-cali-worker@.service runs it."""
-    service = start_service(
-        [str(PREFECT), "worker", "start", "--pool", WORK_POOL, "--name", name],
-        host.env(server),
-        host.workdir.parent / f"{name}.log",
-        units.WORKER_UNIT,
-        host.workdir,
-    )
-    deadline = time.monotonic() + WORKER_STARTUP_SECONDS
-    while "started!" not in service.output():
-        if service.process.poll() is not None or time.monotonic() > deadline:
-            service.stop()
-            pytest.fail(f"El worker {name} no arrancó:\n{service.output()}", pytrace=False)
-        time.sleep(0.5)
-    return service
+    ledger = create_database(postgres_url, f"ledger_{uuid.uuid4().hex[:8]}")
+    return make_worker_host(tmp_path_factory.mktemp("host"), ledger, prefect_server)
 
 
 @pytest.fixture(scope="session")

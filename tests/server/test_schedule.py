@@ -17,8 +17,7 @@ import pytest
 from datos_cali.deployments import WORK_POOL
 from datos_cali.ledger import open_ledger
 from datos_cali.localportal import LocalPortal
-from tests.fixtures.prefect_server import tracebacks
-from tests.server.conftest import start_worker
+from tests.fixtures.prefect_server import start_worker, tracebacks
 
 pytestmark = [pytest.mark.server, pytest.mark.postgres]
 
