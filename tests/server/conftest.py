@@ -65,10 +65,21 @@ def ready(deployed: Deployed) -> Deployed:
     return deployed
 
 
+# The worker host's checkout differs from the repository in one title, so a test can tell
+# which catalog a run read: the host's own, never the deployer's.
+HOST_DATASET = "dagma/areas-proteccion-forestal.yaml"
+HOST_TITLE = "Áreas de protección forestal (copia del equipo 1)"
+
+
 @pytest.fixture(scope="session")
 def worker_host(tmp_path_factory, postgres_url: str, prefect_server: PrefectServer) -> WorkerHost:
     ledger = create_database(postgres_url, f"ledger_{uuid.uuid4().hex[:8]}")
-    return make_worker_host(tmp_path_factory.mktemp("host"), ledger, prefect_server)
+    host = make_worker_host(tmp_path_factory.mktemp("host"), ledger, prefect_server)
+    entry = host.home / "datasets" / HOST_DATASET
+    text = entry.read_text(encoding="utf-8")
+    assert "\ntitle: Áreas de protección forestal\n" in text
+    entry.write_text(text.replace("Áreas de protección forestal\n", f"{HOST_TITLE}\n", 1))
+    return host
 
 
 @pytest.fixture(scope="session")

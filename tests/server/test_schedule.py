@@ -18,6 +18,7 @@ from datos_cali.deployments import WORK_POOL
 from datos_cali.ledger import open_ledger
 from datos_cali.localportal import LocalPortal
 from tests.fixtures.prefect_server import start_worker, tracebacks
+from tests.server.conftest import HOST_TITLE
 
 pytestmark = [pytest.mark.server, pytest.mark.postgres]
 
@@ -80,6 +81,12 @@ def test_the_run_entered_the_worker_hosts_own_checkout(prefect_server, fired, wo
     assert logs.returncode == 0, logs.stderr
     assert "submitting flow run" in logs.stdout  # the worker's own log line
     assert "Deployment step 'enter_home' completed successfully" in logs.stdout
+    # The dataset was published with the title of the host's catalog, not the repository's.
+    with open_ledger(worker_host.ledger_url) as ledger:
+        socrata = ledger.latest(SLUG, "datos.gov.co")
+    with LocalPortal(worker_host.state / "portal").start() as portal:
+        view = httpx.get(f"{portal.url}/api/views/{socrata.asset_id}.json").json()
+    assert view["name"] == HOST_TITLE
 
 
 def test_the_dataset_is_published_and_its_ledger_rows_are_in_postgresql(fired, worker_host):
