@@ -20,6 +20,7 @@ TASKS = {
     "b3": "bench.b3:measure_republish",
     "b4-flows": "bench.b4:flows",
     "b4-library": "bench.b4:library",
+    "b6-library": "bench.b6:library",
 }
 
 

@@ -77,3 +77,48 @@ def test_extending_names_files_that_exist(project_root):
     assert cited, "the guide names no file"
     missing = sorted(c for c in cited if not (project_root / c.rstrip("/")).exists())
     assert missing == []
+
+
+PREFIXES = r"(?:DATOS_CALI|SOCRATA|CKAN)_[A-Z0-9_]+"
+# Python reads a variable by its name as a string literal (a constant like CKAN_TOKEN_LINE is
+# not one); unit and environment files set `NAME=value` (commented-out examples included).
+READS = {
+    ".py": re.compile(rf"""["']({PREFIXES})["']"""),
+    ".service": re.compile(rf"(?:^|[=#\s])({PREFIXES})=", re.MULTILINE),
+    ".example": re.compile(rf"^#?({PREFIXES})=", re.MULTILINE),
+}
+CODE_READING_THE_ENVIRONMENT = ("datos_cali", "flows", "ops")
+
+
+def variables_read(project_root) -> dict[str, str]:
+    """{name: first file that reads or sets it}."""
+    found: dict[str, str] = {}
+    for folder in CODE_READING_THE_ENVIRONMENT:
+        for path in sorted((project_root / folder).rglob("*")):
+            pattern = READS.get(path.suffix)
+            if pattern is None or not path.is_file():
+                continue
+            for name in pattern.findall(path.read_text(encoding="utf-8")):
+                found.setdefault(name, str(path.relative_to(project_root)))
+    return found
+
+
+def environment_table(readme: str) -> set[str]:
+    """The names in the first column of the README's «Environment variables» table."""
+    section = readme.split("\n## Environment variables\n", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    return {name for row in rows for name in re.findall(r"`([A-Z0-9_]+)`", row.split("|")[1])}
+
+
+def test_every_environment_variable_the_code_reads_is_in_the_readme_table(project_root):
+    documented = environment_table((project_root / "README.md").read_text(encoding="utf-8"))
+    read = variables_read(project_root)
+    assert {"DATOS_CALI_HOME", "SOCRATA_SCHEME", "CKAN_API_TOKEN"} <= set(read)  # grep works
+    assert "CKAN_TOKEN_LINE" not in read  # a Python constant, not a variable
+    missing = {name: where for name, where in read.items() if name not in documented}
+    assert missing == {}
+
+
+def test_the_readme_table_names_no_variable_nothing_reads(project_root):
+    documented = environment_table((project_root / "README.md").read_text(encoding="utf-8"))
+    assert documented - set(variables_read(project_root)) == set()

@@ -16,6 +16,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
+    Double,
     Index,
     MetaData,
     String,
@@ -118,7 +119,8 @@ class RunRecord(Base):
     report_path: Mapped[str | None] = mapped_column(Text)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    duration_s: Mapped[float]
+    # Double stated: a bare Mapped[float] is FLOAT on SQLAlchemy 2.0 and DOUBLE on 2.1.
+    duration_s: Mapped[float] = mapped_column(Double)
     timings: Mapped[dict[str, float]] = mapped_column(JSONType, default=dict)
 
     def __repr__(self) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from bench import cli, report
 from bench.common import Figure, Result
 
@@ -53,6 +55,20 @@ def test_quick_sweep_through_the_flows(tmp_path):
     detail = b4["figures"][0]["detail"]
     assert detail["resultados"] == {"published": 3} == detail["resultados_base"]
     assert detail["arranque_servidor_prefect_s"] > 0
+
+
+@pytest.mark.slow
+@pytest.mark.server
+@pytest.mark.postgres
+def test_quick_real_server_deploy_schedule_and_worker(tmp_path):
+    """B6 on one repetition: PostgreSQL, `prefect server start`, deploy, a worker (minutes)."""
+    results = _run(tmp_path, "B6")
+    [b6] = results["results"]
+    deploy, latency, overhead = b6["figures"]
+    assert deploy["detail"]["deployment_ls_s"] > 0 and "19 despliegues" in deploy["name"]
+    assert latency["detail"]["estados"] == ["COMPLETED"]
+    assert overhead["detail"]["resultados_base"] == ["published"]
+    assert overhead["detail"]["etapas_mediana_s"]["running_to_completed"] > 0
 
 
 def test_the_markdown_table_is_replaced_not_appended(tmp_path):
