@@ -32,7 +32,10 @@ SUMMARY_HEADERS = (
 @compliance_app.command("report")
 def report_command(
     year: int | None = typer.Option(
-        None, "--year", help="Año del plan (por defecto, el año en curso o el último con plan)."
+        None,
+        "--year",
+        metavar="AÑO",
+        help="Año del plan (por defecto, el año en curso o el último con plan).",
     ),
     as_json: bool = typer.Option(
         False, "--json", help="Imprimir un único objeto JSON en la salida estándar."

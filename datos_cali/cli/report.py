@@ -8,22 +8,22 @@ import typer
 
 from datos_cali.cli.app import report_app
 from datos_cali.cli.common import EXIT_OK, die, err, out, project_catalog
+from datos_cali.spanish import agree, quantity
 
 OUT_HELP = "Carpeta donde escribir el sitio (por omisión, <estado>/reports/site)."
 CATALOG_PROBLEMS = (
+    "[yellow]Aviso:[/] el catálogo tiene {count} problema (revíselo con "
+    "`datos-cali catalog check`); el sitio muestra los conjuntos que sí se pudieron leer.",
     "[yellow]Aviso:[/] el catálogo tiene {count} problemas (revíselos con "
-    "`datos-cali catalog check`); el sitio muestra los conjuntos que sí se pudieron leer."
+    "`datos-cali catalog check`); el sitio muestra los conjuntos que sí se pudieron leer.",
 )
-BUILT = (
-    "[green]Sitio de informes generado[/] en {index}: {pages} páginas, {datasets} conjuntos, "
-    "{runs} ejecuciones y {reports} informes JSON."
-)
+BUILT = "[green]Sitio de informes generado[/] en {index}: {pages}, {datasets}, {runs} y {reports}."
 EMPTY = "Aún no hay ejecuciones registradas: el sitio lo indica en cada página."
 
 
 @report_app.command("build")
 def build(
-    out_dir: Path | None = typer.Option(None, "--out", help=OUT_HELP),
+    out_dir: Path | None = typer.Option(None, "--out", metavar="CARPETA", help=OUT_HELP),
 ) -> None:
     """Genera el sitio estático de informes de calidad para auditores (índice, organismos, conjuntos)."""
     # Deferred, like every engine a command uses: the CLI registers all its commands at
@@ -34,7 +34,7 @@ def build(
 
     catalog = project_catalog()
     if catalog.problems:
-        err.print(CATALOG_PROBLEMS.format(count=len(catalog.problems)))
+        err.print(agree(CATALOG_PROBLEMS, len(catalog.problems)))
     try:
         with open_ledger() as ledger:
             site = auditsite.build(out_dir, ledger=ledger, catalog=catalog)
@@ -43,10 +43,10 @@ def build(
     out.print(
         BUILT.format(
             index=site.index,
-            pages=len(site.pages),
-            datasets=site.datasets,
-            runs=site.runs,
-            reports=site.reports,
+            pages=quantity(len(site.pages), "página"),
+            datasets=quantity(site.datasets, "conjunto"),
+            runs=quantity(site.runs, "ejecución", "ejecuciones"),
+            reports=quantity(site.reports, "informe JSON", "informes JSON"),
         )
     )
     if site.runs == 0:

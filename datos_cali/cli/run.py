@@ -47,7 +47,9 @@ def prefect_defaults() -> None:
 
 @app.command()
 def run(
-    slugs: list[str] = typer.Argument(None, help="Identificadores de los conjuntos a publicar."),
+    slugs: list[str] = typer.Argument(
+        None, metavar="CONJUNTO", help="Identificadores de los conjuntos a publicar."
+    ),
     all_datasets: bool = typer.Option(
         False, "--all", help="Publicar todos los conjuntos del catálogo."
     ),

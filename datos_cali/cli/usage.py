@@ -76,7 +76,9 @@ def collect_command() -> None:
 
 @usage_app.command("report")
 def report_command(
-    year: int | None = typer.Option(None, "--year", help="Solo este año (por defecto, todo)."),
+    year: int | None = typer.Option(
+        None, "--year", metavar="AÑO", help="Solo este año (por defecto, todo)."
+    ),
     as_json: bool = typer.Option(
         False, "--json", help="Imprimir un único objeto JSON en la salida estándar."
     ),

@@ -23,7 +23,7 @@ from datos_cali.ledger.models import UsageSnapshot
 from datos_cali.settings import OFFICE_ZONE
 
 NAIVE_NOW = "La hora de la lectura debe tener zona horaria (se guarda en UTC)."
-NEGATIVE = "El portal informó un contador negativo para {asset_id}: {views} visitas, {downloads} descargas."
+NEGATIVE = "El portal informó un contador negativo para {asset_id}: visitas {views}, descargas {downloads}."
 
 
 def office_day(moment: dt.datetime) -> dt.date:
