@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from datos_cali import archive
+from datos_cali import archive, explain
 from datos_cali.catalog import Catalog, Dataset, load_catalog
 from datos_cali.catalog.models import Organismo
 from datos_cali.contracts import Contract, load_contract
@@ -35,15 +35,17 @@ from datos_cali.portals.spec import build_spec
 from datos_cali.portals.state import DatasetBusy, PublicationState
 from datos_cali.precheck import PrecheckResult, precheck
 from datos_cali.runreport import RunReport, SourceInfo, TargetReport
-from datos_cali.settings import Paths, paths
+from datos_cali.settings import OFFICE_ZONE, Paths, paths
 from datos_cali.sources import NothingNew, Pulled, SourceError, pull
 
 NOT_PUBLISHABLE = "El archivo no cumple el contrato o los criterios de calidad."
+ROWS_LINE = ("Fila del archivo", "Filas del archivo")
+FIRST_ROWS = " (las primeras)"
 UNEXPECTED = "Error inesperado ({kind}); el detalle técnico quedó en el registro de la ejecución."
 REJECTED_TEXT = (
     "Informe de revisión de «{title}» ({slug})\n"
-    "Archivo: {file}\nSHA-256: {sha}\nFecha: {when}\n\n"
-    "El archivo NO se publicó. Corrija lo siguiente y vuelva a enviarlo:\n\n{lines}\n"
+    "Archivo: {file}\nSHA-256: {sha}\nFecha: {when} (hora de Colombia)\n\n"
+    "El archivo NO se publicó ({cause}). Corrija lo siguiente y vuelva a enviarlo:\n\n{lines}\n"
 )
 
 
@@ -114,6 +116,8 @@ class DatasetRun:
     source_sha256: str | None = None
     expectations: dict | None = None  # the Great Expectations summary, when it ran
     source_transient: bool = False  # the source failed in a way a retry may fix
+    organismo: str | None = None
+    cause: str | None = None  # why it was rejected, in a few words (`datos_cali.explain`)
 
     @property
     def transient(self) -> bool:
@@ -305,6 +309,7 @@ def summarize(
         targets=targets,
         message=message or next((t.error for t in targets if t.error), None),
         source_sha256=submission.sha256 if submission else None,
+        organismo=job.dataset.organismo,
     )
 
 
@@ -318,7 +323,14 @@ def nothing_to_publish(job: Job, error: Exception) -> DatasetRun:
 
 
 def rejected(job: Job, submission: Submission) -> DatasetRun:
-    return summarize(job, submission, [], outcome=Outcome.REJECTED, message=NOT_PUBLISHABLE)
+    run = summarize(job, submission, [], outcome=Outcome.REJECTED, message=NOT_PUBLISHABLE)
+    run.cause = rejection_cause(job, submission)
+    return run
+
+
+def rejection_cause(job: Job, submission: Submission) -> str | None:
+    titles = {name: spec.title for name, spec in job.contract.columns.items()}
+    return explain.cause(submission.result.errors, titles)
 
 
 # --- finish -----------------------------------------------------------------------------------
@@ -348,8 +360,12 @@ def finish(
 def rejection_text(job: Job, submission: Submission) -> str:
     lines = []
     for finding in submission.result.errors:
-        rows = f" (filas {', '.join(map(str, finding.rows[:10]))})" if finding.rows else ""
-        lines.append(f"- [{finding.kind.value}] {finding.message}{rows}")
+        rows = ", ".join(map(str, finding.rows[:10]))
+        label = ROWS_LINE[finding.count > 1] + (
+            FIRST_ROWS if finding.count > len(finding.rows) else ""
+        )
+        rows = f"\n  {label}: {rows}" if finding.rows else ""
+        lines.append(f"- [{explain.kind_name(finding.kind)}] {finding.message}{rows}")
     for finding in submission.result.warnings:
         lines.append(f"- (advertencia) {finding.message}")
     return REJECTED_TEXT.format(
@@ -357,7 +373,8 @@ def rejection_text(job: Job, submission: Submission) -> str:
         slug=job.slug,
         file=submission.pulled.file_name,
         sha=submission.sha256,
-        when=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        when=dt.datetime.now(OFFICE_ZONE).strftime("%Y-%m-%d %H:%M:%S"),
+        cause=rejection_cause(job, submission) or "no cumple el contrato",
         lines="\n".join(lines),
     )
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from datos_cali.explain import KIND_NAMES, evidence_label
 from datos_cali.outcomes import NO_TARGET, Outcome
 from datos_cali.outcomes import VERDICT_ORDER as _VERDICTS
 from datos_cali.settings import OFFICE_ZONE
@@ -17,16 +18,7 @@ NO_RUNS = "Sin ejecuciones"
 VERDICT_ORDER = tuple(o.value for o in _VERDICTS)
 VERDICT_HELP = {o.value: o.help for o in Outcome}
 
-KINDS = {
-    "format": "Formato del archivo",
-    "encoding": "Codificación de caracteres",
-    "structure": "Estructura de la tabla",
-    "empty": "Archivo sin datos",
-    "schema": "Contrato del conjunto",
-    "pii": "Datos personales",
-    "metadata": "Metadatos",
-    "quality": "Calidad",
-}
+KINDS = {kind.value: name for kind, name in KIND_NAMES.items()}
 SEVERITIES = {
     "block": "Impide publicar",
     "warn": "Advertencia",
@@ -107,5 +99,5 @@ def duration(seconds: float | None) -> str:
 
 
 def evidence_name(key: str) -> str:
-    """Evidence keys are snake_case Spanish (`celdas_vacias`): shown as words."""
-    return key.replace("_", " ")
+    """Evidence keys are snake_case Spanish (`titulo_sin_anio`): shown as words, accented."""
+    return evidence_label(key)
