@@ -13,7 +13,7 @@ from datos_cali.settings import paths
 EXIT_OK, EXIT_BLOCKED, EXIT_COULD_NOT_RUN = 0, 1, 2
 
 # Piped or captured output (make, CI, logs) gets a wide console instead of rich's 80 columns.
-_WIDTH = None if sys.stdout.isatty() else 132
+_WIDTH = None if sys.stdout.isatty() else 160
 out = Console(highlight=False, soft_wrap=True, width=_WIDTH)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 

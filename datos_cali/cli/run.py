@@ -45,6 +45,7 @@ STYLE = {
 }
 # Loggers whose records are the libraries' business, not the office's: to the run's log.
 QUIET_LOGGERS = ("py.warnings", "great_expectations")
+DETAIL_WIDTH = 28
 SUMMARY_COLUMNS = (
     ("Conjunto", "left"),
     ("Organismo", "left"),
@@ -222,7 +223,13 @@ def _print_summary(results, *, due: bool = False) -> None:
     table = Table(title="Resumen de la ejecución", title_justify="left")
     for header, justify in SUMMARY_COLUMNS:
         whole = header in ("Conjunto", "Organismo", "Portal", "Resultado")
-        table.add_column(header, justify=justify, overflow="fold", no_wrap=whole)
+        table.add_column(
+            header,
+            justify=justify,
+            overflow="fold",
+            no_wrap=whole,
+            min_width=DETAIL_WIDTH if header == "Detalle" else None,
+        )
     for run in sorted(results, key=lambda r: r.slug):
         entry = catalog.datasets.get(run.slug)
         organismo = run.organismo or (entry.organismo if entry else "")
