@@ -19,6 +19,8 @@ CATALOG_PROBLEMS = (
 )
 BUILT = "[green]Sitio de informes generado[/] en {index}: {pages}, {datasets}, {runs} y {reports}."
 EMPTY = "Aún no hay ejecuciones registradas: el sitio lo indica en cada página."
+SITE_HELP = "Carpeta del sitio de informes (por omisión, <estado>/reports/site)."
+PDF_WRITTEN = "[green]PDF escrito[/] en {path} ({size} KB)."
 
 
 @report_app.command("build")
@@ -51,4 +53,28 @@ def build(
     )
     if site.runs == 0:
         out.print(EMPTY)
+    raise typer.Exit(EXIT_OK)
+
+
+@report_app.command("pdf")
+def pdf(
+    slug: str = typer.Argument(..., metavar="CONJUNTO", help="Identificador del conjunto."),
+    destination: Path | None = typer.Option(
+        None,
+        "--out",
+        metavar="ARCHIVO",
+        help="Dónde escribir el PDF (por omisión, junto a la página).",
+    ),
+    site: Path | None = typer.Option(None, "--site", metavar="CARPETA", help=SITE_HELP),
+) -> None:
+    """Genera el PDF de la página de auditoría de un conjunto, desde el mismo HTML del sitio."""
+    # Deferred, like every engine a command uses (see datos_cali.cli).
+    from datos_cali.reportsite import default_out_dir
+    from datos_cali.reportsite.pdf import PdfError, dataset_pdf
+
+    try:
+        target = dataset_pdf(site or default_out_dir(), slug, destination)
+    except PdfError as exc:
+        die(str(exc))
+    out.print(PDF_WRITTEN.format(path=target, size=target.stat().st_size // 1024))
     raise typer.Exit(EXIT_OK)

@@ -40,6 +40,8 @@ from datos_cali.sources import NothingNew, Pulled, SourceError, pull
 
 NOT_PUBLISHABLE = "El archivo no cumple el contrato o los criterios de calidad."
 ROWS_LINE = ("Fila del archivo", "Filas del archivo")
+EXAMPLES = 5  # rows and values kept per failed expectation
+MISSING = ("None", "<NA>", "nan", "NaT")
 FIRST_ROWS = " (las primeras)"
 UNEXPECTED = "Error inesperado ({kind}); el detalle técnico quedó en el registro de la ejecución."
 REJECTED_TEXT = (
@@ -222,16 +224,51 @@ def check(job: Job, submission: Submission) -> dict:
     from datos_cali.quality.expectations import run_expectations
 
     analysis = submission.result.analysis
+    docs = job.paths.reports / "gx" / job.slug
     with _timed(job, "expectations"):
         report = run_expectations(
             submission.result.typed.frame,
             job.contract,
             job.dataset,
-            job.paths.reports / "gx" / job.slug,
+            docs,
             row_numbers=submission.result.typed.row_numbers,
             hidden_columns=analysis.masker.columns if analysis else frozenset(),
         )
-    return report.summary()
+    summary = report.summary()
+    # Where the Data Docs are, relative to the reports folder: no server path in a report.
+    summary["docs_index"] = f"gx/{job.slug}/index.html"
+    summary["results"] = [_expectation(job, submission, r) for r in report.results]
+    return summary
+
+
+def _expectation(job: Job, submission: Submission, result: dict) -> dict:
+    """One expectation's outcome for the auditors' page: counts, the first rows that failed and
+    their values as the masker shows them (a personal value never leaves)."""
+    rows = list(result.get("unexpected_index") or [])[:EXAMPLES]
+    return {
+        "type": result["type"],
+        "column": result["column"],
+        "success": result["success"],
+        "unexpected_count": result["unexpected_count"],
+        "rows": [str(row) for row in rows],
+        "examples": _examples(job, submission, result["column"], rows),
+    }
+
+
+def _examples(job: Job, submission: Submission, column: str, rows: list) -> list[str]:
+    typed = submission.result.typed
+    analysis = submission.result.analysis
+    if not rows or column not in typed.frame.columns or analysis is None:
+        return []
+    key = job.dataset.row_identifier
+    if key and key in typed.frame.columns:
+        found = typed.frame[key].astype(str).isin([str(r) for r in rows]).to_numpy()
+        positions = [int(i) for i in found.nonzero()[0]]
+    else:
+        wanted = {int(r) for r in rows if str(r).isdigit()}
+        positions = [i for i, n in enumerate(typed.row_numbers) if int(n) in wanted]
+    values = typed.frame[column].iloc[positions[:EXAMPLES]]
+    return ["—" if str(value) in MISSING else analysis.masker(column, value) for value in values]
 
 
 # --- deliver ----------------------------------------------------------------------------------
