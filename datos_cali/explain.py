@@ -89,6 +89,7 @@ EVIDENCE_WORDS = {
     "variaciones": "variaciones",
     "indice": "índice",
     "clasificacion": "clasificación",
+    "proporcion": "proporción",
     "categorias": "categorías",
     "mayusculas": "mayúsculas",
     "minimas": "mínimas",
