@@ -304,7 +304,25 @@ def demo() -> None:
         shutil.copyfile(source, folder / source.name)
         copied += 1
     out.print(f"Se copiaron {copied} envíos de demostración a {where.inbox}.")
+    _demo_usage(catalog, where)
     raise typer.Exit(EXIT_OK if copied else EXIT_COULD_NOT_RUN)
+
+
+def _demo_usage(catalog, where) -> None:
+    """The demo's monthly usage figures (its 2021) become readings of those months, so the usage
+    report of 2021 shows what the demo publishes (`datos-cali usage import`)."""
+    # Deferred: a command loads its engine only when it runs (see datos_cali.cli).
+    from datos_cali.cli.usage import print_imported
+    from datos_cali.ledger import open_ledger
+    from datos_cali.usage import USAGE_DATASET
+    from datos_cali.usage.imported import import_monthly_figures
+
+    dataset = catalog.datasets.get(USAGE_DATASET)
+    if dataset is None or not dataset.demo:
+        return
+    with open_ledger() as ledger:
+        done = import_monthly_figures(where.root / dataset.demo, catalog, where.schemas, ledger)
+    print_imported(done)
 
 
 @app.command()

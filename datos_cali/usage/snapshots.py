@@ -86,6 +86,11 @@ class UsageStore:
             rows = connection.execute(query).all()
         return [_snapshot(row) for row in rows]
 
+    def first_day(self) -> dt.date | None:
+        """The day of the first reading stored, of any portal."""
+        with self.engine.connect() as connection:
+            return connection.execute(select(func.min(UsageSnapshot.day))).scalar_one()
+
     def count(self) -> int:
         with self.engine.connect() as connection:
             query = select(func.count()).select_from(UsageSnapshot)
