@@ -13,6 +13,7 @@ import typer
 from datos_cali.cli.app import usage_app
 from datos_cali.cli.common import EXIT_BLOCKED, EXIT_OK, die, out, project_catalog
 from datos_cali.settings import paths
+from datos_cali.spanish import agree
 
 BOTH_FORMATS = "Use --json o --csv, no ambos."
 IMPORT_FILE_HELP = "CSV con las columnas del conjunto uso-portales-datos-abiertos."
