@@ -48,6 +48,12 @@ run: $(STAMP)
 translations: $(STAMP)
 	$(BIN)/pybabel compile -d datos_cali/cli/locale -D datos_cali -l es
 
+# Screenshots of the auditors' site in docs/screenshots/ (after `make run`): Chromium and the
+# PDF of a dataset's page rendered to PNG.
+screenshots: system-deps $(STAMP)
+	$(BIN)/datos-cali report build
+	$(BIN)/python docs/screenshots/capture.py
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -34,7 +34,6 @@ from datos_cali.reportsite import labels
 WIDTH, HEIGHT = 720, 320
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 72, 20, 20, 64
 LEGEND_HEIGHT = 26
-MAX_X_LABELS = 8
 LINE_HEIGHT = 14  # of a wrapped category label
 MAX_LABEL_LINES = 3
 CHAR_WIDTH = 6.6  # average width of a character at the charts' font size, for wrapping
@@ -295,7 +294,9 @@ class _Frame:
             f'<line x1="{self.left}" x2="{WIDTH - MARGIN_RIGHT}" y1="{baseline:.1f}" '
             f'y2="{baseline:.1f}" stroke="{AXIS_COLOUR}" stroke-width="1.5"/>'
         )
-        positions = range(len(self.labels)) if self.bars else _label_positions(len(self.labels))
+        positions = (
+            range(len(self.labels)) if self.bars else _label_positions(self.labels, self.plot_width)
+        )
         for index in positions:
             parts.append(self.category_label(index))
         middle_x = self.left + self.plot_width / 2
@@ -314,8 +315,10 @@ class _Frame:
         label = self.labels[index]
         x = self.x(index)
         if not self.bars:
+            last = index == len(self.labels) - 1 and len(self.labels) > 1
+            anchor = "end" if last else "middle"  # the last one would run past the frame
             return (
-                f'<text x="{x:.1f}" y="{self.bottom + 18}" text-anchor="middle" '
+                f'<text x="{x:.1f}" y="{self.bottom + 18}" text-anchor="{anchor}" '
                 f'fill="{TEXT_COLOUR}" {FONT}>{escape(_shorten(label))}</text>'
             )
         lines = _wrap(label, _chars(len(self.labels), True))
@@ -524,10 +527,19 @@ def _summary(one: Series, names: Sequence[str], fmt: Callable[[Number], str]) ->
     )
 
 
-def _label_positions(count: int) -> list[int]:
-    if count <= MAX_X_LABELS:
+def _label_positions(labels: Sequence[str], plot_width: float) -> list[int]:
+    """Every label when they fit side by side; else every n-th, always the first and last."""
+    count = len(labels)
+    if count <= 2:
         return list(range(count))
-    return sorted({round(i * (count - 1) / (MAX_X_LABELS - 1)) for i in range(MAX_X_LABELS)})
+    widest = max(len(_shorten(label)) for label in labels) * CHAR_WIDTH + 12
+    step = max(1, math.ceil(widest / (plot_width / (count - 1))))
+    chosen = list(range(0, count, step))
+    if chosen[-1] != count - 1:
+        if count - 1 - chosen[-1] < step and len(chosen) > 1:
+            chosen.pop()  # too close to the last one: drop it rather than overlap
+        chosen.append(count - 1)
+    return chosen
 
 
 def _chars(count: int, bars: bool) -> int:
