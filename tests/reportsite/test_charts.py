@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import xml.etree.ElementTree as ET
 
@@ -222,5 +223,5 @@ def test_line_chart_labels_never_overlap():
     )
     axis_y = max(float(y) for _, y in placed if float(y) < 300)  # the labels' row, not the title
     xs = sorted(float(x) for x, y in placed if float(y) == axis_y)
-    gaps = [b - a for a, b in zip(xs, xs[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(xs)]
     assert len(xs) >= 4 and min(gaps) >= len("ago 2021") * 6  # a label's width apart at least
