@@ -159,7 +159,7 @@ def test_great_expectations_results_are_shown_in_spanish_and_data_docs_downloade
     assert not any("/static/" in name for name in names)  # GX's fonts and images stay out
     assert re.search(r"Data Docs, ZIP, \d+ KB", page.text)
     assert "evaluó 12 expectativas" in page.text
-    assert page.table("Resultado de cada expectativa").body_rows == 12
+    assert page.table("Expectativas de Great Expectations que se cumplieron").body_rows == 12
     assert "Sin celdas vacías" in page.text and "expect_column" not in page.text
     assert not (root / "gx" / IMAE / "index.html").exists()
     assert (
