@@ -12,6 +12,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
 
+from datos_cali.catalog.licenses import license_for
+
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 NAME_PATTERN = r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$"  # a registered portal or source kind
 FIELD_NAME_PATTERN = r"^[a-z][a-z0-9_]*$"
@@ -154,6 +156,13 @@ class PortalMetadata(Strict):
     attribution: str = "Alcaldía de Santiago de Cali"
     entity: EntityInfo
     data: DataInfo
+
+    @field_validator("license")
+    @classmethod
+    def _license_is_known(cls, title: str) -> str:
+        """Each portal stores a code for it (see `licenses`): an unknown title cannot go out."""
+        license_for(title)
+        return title
 
 
 class Target(Strict):

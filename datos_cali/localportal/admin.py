@@ -1,14 +1,18 @@
 """Admin endpoints under `/_portal/`: health, the request log and fault settings over HTTP.
 
 They let a test or an operator steer a portal running in another process (`datos-cali portal
-serve`). They are never faulted, need no credentials (the portal only listens on loopback) and
-are left out of the request log so that reading the log does not change it.
+serve`). They are never faulted and are left out of the request log so that reading the log
+does not change it. All but `health` need the portal's API key (Basic auth, checked before any
+body is read): loopback is shared by every user and process of the machine, and these endpoints
+turn faults on, erase the log, and show which datasets exist.
 """
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
+from datos_cali.localportal import auth
 from datos_cali.localportal.faults import FaultSettings
 from datos_cali.localportal.routing import HttpError, Request, Response, Route, json_response
 
@@ -24,13 +28,17 @@ class Admin:
         self.portal = portal
 
     def routes(self) -> list[Route]:
+        admin = partial(Route, logged=False, authorize=self._login)
         return [
             Route("GET", "/_portal/health", self.health, logged=False),
-            Route("GET", "/_portal/requests.json", self.requests, logged=False),
-            Route("DELETE", "/_portal/requests.json", self.clear_requests, logged=False),
-            Route("GET", "/_portal/faults", self.get_faults, logged=False),
-            Route("PUT", "/_portal/faults", self.put_faults, logged=False),
+            admin("GET", "/_portal/requests.json", self.requests),
+            admin("DELETE", "/_portal/requests.json", self.clear_requests),
+            admin("GET", "/_portal/faults", self.get_faults),
+            admin("PUT", "/_portal/faults", self.put_faults),
         ]
+
+    def _login(self, request: Request) -> None:
+        auth.require_login(request, self.portal.credentials)
 
     def health(self, request: Request) -> Response:
         return json_response({"status": "ok", "url": self.portal.url, "domain": self.portal.domain})

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from datos_cali.localportal import auth, rows, views
+from datos_cali.localportal import auth, licenses, rows, views
 from datos_cali.localportal.routing import Request, Response, Route, json_response
 
 if TYPE_CHECKING:
@@ -85,7 +85,12 @@ class DiscoveryApi:
                 "domain_tags": body.get("tags") or [],
                 "domain_metadata": [],
             },
-            "metadata": {"domain": self.portal.domain, "license": body.get("licenseId")},
+            # The Discovery API names the license by its title, not its code (sodapy's recorded
+            # catalog, xmunoz/sodapy tests/test_data/get_datasets.txt).
+            "metadata": {
+                "domain": self.portal.domain,
+                "license": licenses.title(str(body.get("licenseId") or "")),
+            },
             "permalink": f"{self.portal.url}/d/{record.id}",
             "link": f"{self.portal.url}/d/{record.id}",
         }

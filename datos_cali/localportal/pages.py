@@ -136,13 +136,16 @@ class Pages:
             ("Descargas", str(record.download_count)),
         ]
         listing = "".join(f"<dt>{escape(k)}</dt><dd>{escape(val)}</dd>" for k, val in facts)
+        geojson = ""
+        if any(c.type_name == v.POINT for c in record.columns.values()):
+            geojson = f' · <a href="/resource/{record.id}.geojson">Mapa (GeoJSON)</a>'
         return (
             f"<h1>{escape(record.name)}</h1>"
             f"<p>{escape(str(record.body.get('description', '')))}</p>"
             f"<dl>{listing}</dl>"
             f'<p><a href="{base}.csv?accessType=DOWNLOAD">Descargar CSV</a> · '
             f'<a href="{base}.json?accessType=DOWNLOAD">Descargar JSON</a> · '
-            f'<a href="/resource/{record.id}.json">API (SODA)</a></p>'
+            f'<a href="/resource/{record.id}.json">API (SODA)</a>{geojson}</p>'
         )
 
     def _table(self, record: views.ViewRecord, found, page: int, total: int) -> str:

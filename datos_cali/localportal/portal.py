@@ -7,6 +7,7 @@ request log and the clock that usage windows are measured against.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -27,6 +28,21 @@ from datos_cali.localportal.socrata import SocrataApi
 from datos_cali.localportal.store import FILE_NAME, Store
 
 NOT_STARTED = "the local portal has not been started; call start() first"
+MAX_BODY_ENV = "DATOS_CALI_PORTAL_MAX_BODY_MB"
+DEFAULT_MAX_BODY_MB = 64  # 16× the pipeline's largest chunk (4 MiB, `publish.CHUNK_BYTES`)
+BAD_MAX_BODY = "{name} debe ser un número positivo de megabytes; se recibió «{value}»."
+
+
+def max_body_from_env() -> int:
+    """The request-body limit in bytes: `DATOS_CALI_PORTAL_MAX_BODY_MB`, else 64 MB."""
+    raw = os.environ.get(MAX_BODY_ENV, "").strip()
+    try:
+        megabytes = float(raw) if raw else DEFAULT_MAX_BODY_MB
+    except ValueError:
+        raise ValueError(BAD_MAX_BODY.format(name=MAX_BODY_ENV, value=raw)) from None
+    if not megabytes > 0:
+        raise ValueError(BAD_MAX_BODY.format(name=MAX_BODY_ENV, value=raw))
+    return int(megabytes * 1024 * 1024)
 
 
 def _utc_now() -> datetime:
@@ -44,9 +60,11 @@ class LocalPortal:
         credentials: Credentials | None = None,
         faults: FaultSettings | None = None,
         clock: Callable[[], datetime] | None = None,
+        max_body_bytes: int | None = None,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.host, self.port = host, port
+        self.max_body_bytes = max_body_bytes or max_body_from_env()
         self.store = Store(self.data_dir / FILE_NAME)
         self.credentials = Credentials.for_portal(self.store, credentials)
         self.faults = FaultInjector(faults or FaultSettings())

@@ -10,7 +10,6 @@ by default; CKAN's envelope for CKAN routes).
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
@@ -20,6 +19,8 @@ from email.message import Message
 from functools import cached_property
 from typing import Any
 from urllib.parse import parse_qsl, unquote
+
+from datos_cali import csvsafe
 
 JSON_TYPE = "application/json; charset=utf-8"
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -68,9 +69,12 @@ def json_response(payload: Any, status: int = 200, headers: dict[str, str] | Non
 
 
 def csv_stream(header: list[str], rows: Iterable[list[str]], batch: int = 1000) -> Iterator[bytes]:
-    """A CSV body sent `batch` rows at a time, so an export of a million rows streams."""
+    """A CSV body sent `batch` rows at a time, so an export of a million rows streams.
+
+    Cells a spreadsheet would run as formulas are neutralised (`datos_cali.csvsafe`): these
+    exports are what people download and open in Excel."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csvsafe.writer(buffer)  # CRLF lines: a cell with a bare CR is quoted
     writer.writerow(header)
     for count, row in enumerate(rows, 1):
         writer.writerow(row)
@@ -156,7 +160,10 @@ def compile_template(template: str) -> re.Pattern[str]:
 
 @dataclass
 class Route:
-    """One endpoint. `faultable`: subject to fault injection; `logged`: kept in the request log."""
+    """One endpoint. `faultable`: subject to fault injection; `logged`: kept in the request log;
+    `authorize`: a credential check on the headers alone (raise `HttpError` to refuse), which
+    the server runs before it reads the body — set it on every route that needs credentials,
+    so an anonymous upload costs nothing."""
 
     method: str
     template: str
@@ -164,6 +171,7 @@ class Route:
     errors: ErrorRenderer = socrata_error
     faultable: bool = False
     logged: bool = True
+    authorize: Callable[[Request], None] | None = None
     pattern: re.Pattern[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:

@@ -3,6 +3,11 @@
 Built on the stdlib `ThreadingHTTPServer` rather than a framework because faults need the
 socket itself: a "reset" closes it with SO_LINGER 0 so the client gets a real TCP RST, possibly
 halfway through sending its body; a "timeout" holds the connection and never answers.
+
+Nothing a client sends is trusted with memory: the route is matched and the route's credential
+check (`Route.authorize`) runs on the headers alone, and the declared size is checked against
+`max_body_bytes` (413), before a byte of the body is read; a chunked body is counted as it
+arrives. A refused request is answered and its connection closed without reading the body.
 """
 
 from __future__ import annotations
@@ -43,6 +48,13 @@ INJECTED = {
     f.UNAVAILABLE: (503, "service_unavailable", "Service unavailable (injected fault)"),
 }
 _RESET_READ_LIMIT = 1 << 20
+TOO_LARGE = "The request body ({size} bytes) is larger than this portal accepts ({limit} bytes)"
+LINGER_SECONDS = 2.0
+LINGER_BYTES = 16 << 20
+
+
+def too_large(size: int, limit: int) -> HttpError:
+    return HttpError(413, "request_too_large", TOO_LARGE.format(size=size, limit=limit))
 
 
 class Portal(Protocol):
@@ -51,6 +63,7 @@ class Portal(Protocol):
     router: Router
     faults: f.FaultInjector
     log: RequestLog
+    max_body_bytes: int
 
     def now(self) -> datetime: ...
 
@@ -113,17 +126,29 @@ class PortalRequestHandler(BaseHTTPRequestHandler):
 
     # --- the request cycle ----------------------------------------------------------------
     def _dispatch(self) -> None:
+        """Route, authenticate and size-check from the headers alone; only then read the body."""
         started = time.perf_counter()
         portal = self.server.portal
         split = urlsplit(self.path)
         method, path = self.command.upper(), split.path
         request = Request(method, path, split.query, self.headers, b"", {}, ids.request_id())
-        unrouted: HttpError | None = None
         try:
             match = portal.router.match(method, path)
-            route, request.params = match.route, match.params
         except HttpError as error:
-            route, unrouted = _UNROUTED, error
+            self._refuse(request, _UNROUTED, socrata_error(error), started)
+            return
+        route, request.params = match.route, match.params
+        try:
+            if route.authorize is not None:
+                route.authorize(request)
+            length = self._declared_length(portal.max_body_bytes)
+        except HttpError as error:
+            self._refuse(request, route, route.errors(error), started)
+            return
+        except ValueError as exc:
+            error = HttpError(400, "invalid_request", BAD_BODY.format(reason=exc))
+            self._refuse(request, route, route.errors(error), started)
+            return
 
         fault = portal.faults.decide(method in WRITE_METHODS) if route.faultable else None
         if route.faultable and portal.faults.settings.latency_ms:
@@ -132,14 +157,14 @@ class PortalRequestHandler(BaseHTTPRequestHandler):
             self._reset_midway(request, route, started)
             return
         try:
-            request.body = self._read_body()
+            request.body = self._read_body(length, portal.max_body_bytes)
+        except HttpError as error:  # a chunked body past the limit
+            self._refuse(request, route, route.errors(error), started)
+            return
         except (ValueError, OSError) as exc:
             error = HttpError(400, "invalid_request", BAD_BODY.format(reason=exc))
             self.close_connection = True
             self._finish(request, route, route.errors(error), fault, started)
-            return
-        if unrouted is not None:
-            self._finish(request, route, socrata_error(unrouted), None, started)
             return
         if fault == f.TIMEOUT:
             self._log(request, route, 0, fault, started)
@@ -156,6 +181,30 @@ class PortalRequestHandler(BaseHTTPRequestHandler):
             self._reset()
             return
         self._finish(request, route, response, fault, started)
+
+    def _refuse(self, request: Request, route: Route, response: Response, started: float) -> None:
+        """Answer without reading the body, then close: the unread body cannot stay on a
+        kept-alive connection. The client gets the answer before the close (`_linger`)."""
+        self.close_connection = True
+        response.headers.setdefault("Connection", "close")
+        self._finish(request, route, response, None, started)
+        self._linger()
+
+    def _linger(self) -> None:
+        """Half-close and discard what the client is still sending, for a moment and up to a
+        bound, so closing does not reset the connection before the client read the answer."""
+        connection = self.connection
+        with contextlib.suppress(OSError):
+            self.wfile.flush()
+            connection.shutdown(socket.SHUT_WR)
+            connection.settimeout(LINGER_SECONDS)
+            deadline = time.monotonic() + LINGER_SECONDS
+            drained = 0
+            while drained < LINGER_BYTES and time.monotonic() < deadline:
+                chunk = self.rfile.read1(1 << 16)
+                if not chunk:
+                    break
+                drained += len(chunk)
 
     def _handle(self, request: Request, route: Route) -> Response:
         try:
@@ -206,26 +255,44 @@ class PortalRequestHandler(BaseHTTPRequestHandler):
         self.server.portal.log.append(entry)
 
     # --- bodies ---------------------------------------------------------------------------
-    def _read_body(self) -> bytes:
+    def _declared_length(self, limit: int) -> int | None:
+        """The Content-Length (None for a chunked body), refused past `limit` before any byte
+        of the body is read: a `Content-Length: 10**12` costs nothing."""
         if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
-            return self._read_chunked()
-        length = int(self.headers.get("Content-Length") or 0)
-        if length < 0:
-            raise ValueError("negative Content-Length")
+            return None
+        raw = (self.headers.get("Content-Length") or "0").strip()
+        if not raw.isdigit() or len(raw) > 20:
+            raise ValueError(f"invalid Content-Length {raw[:30]!r}")
+        length = int(raw)
+        if length > limit:
+            raise too_large(length, limit)
+        return length
+
+    def _read_body(self, length: int | None, limit: int) -> bytes:
+        if length is None:
+            return self._read_chunked(limit)
         body = self.rfile.read(length) if length else b""
         if len(body) != length:
             raise ValueError("the body ended before Content-Length")
         return body
 
-    def _read_chunked(self) -> bytes:
-        parts = []
+    def _read_chunked(self, limit: int) -> bytes:
+        parts, total = [], 0
         while True:
             size = int(self.rfile.readline(65537).split(b";")[0].strip() or b"0", 16)
+            if size < 0:
+                raise ValueError("negative chunk size")
             if size == 0:
                 while self.rfile.readline(65537) not in (b"\r\n", b"\n", b""):
                     pass
                 return b"".join(parts)
-            parts.append(self.rfile.read(size))
+            total += size
+            if total > limit:  # checked before reading: read(size) would allocate `size`
+                raise too_large(total, limit)
+            chunk = self.rfile.read(size)
+            if len(chunk) != size:
+                raise ValueError("the body ended inside a chunk")
+            parts.append(chunk)
             self.rfile.readline(65537)
 
     def _send(self, response: Response, request_id: str) -> None:

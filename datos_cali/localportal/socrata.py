@@ -5,7 +5,15 @@ the answer as Socrata does. What they return (see DESIGN.md, "Socrata facts"):
 
 - reads of public views need nothing; private views (every new view until
   `setPermission=public.read`, and every working copy) need Basic auth, else 403;
-- every POST/PUT/DELETE needs Basic auth with the API key id/secret: 401 without, 403 wrong;
+- every POST/PUT/DELETE needs Basic auth with the API key id/secret: 401 without, 403 wrong —
+  checked by the server from the headers before the body is read (`Route.authorize`);
+- views return `metadata.rowIdentifier` as the column's numeric id and accept only Socrata
+  license codes in `licenseId` (`views`);
+- SODA reads carry `X-SODA2-Fields`/`X-SODA2-Types`, answer `.json`, `.csv` and `.geojson`
+  (the point column as geometry), and support `$group` with count/sum/avg/min/max and `$query`
+  (`soql`, `aggregates`);
+- CSV exports neutralise spreadsheet formulas (`datos_cali.csvsafe`); `rows.csv` writes dates
+  `MM/DD/YYYY hh:mm:ss AM` as Socrata's export does;
 - `POST /api/views/{id}/publication.json?method=copy` answers 202 `{"message": …}` while
   "copying" (the first request) and 200 with the working copy on the next;
 - SODA reads and metadata reads never count usage; the `/d/{id}` page counts a view and each
@@ -26,7 +34,8 @@ from decimal import Decimal
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from datos_cali.localportal import auth, ids, rows, soql, views
+from datos_cali import csvsafe
+from datos_cali.localportal import aggregates, auth, ids, rows, soql, soqlquery, views
 from datos_cali.localportal import values as v
 from datos_cali.localportal.routing import (
     CSV_TYPE,
@@ -53,6 +62,8 @@ COPY_IN_PROGRESS = "Copy in progress; repeat the request to get the working copy
 DUPLICATE_KEY = "Two rows would share the row identifier value: {reason}"
 
 _EXPORT_BATCH = 1000
+SODA_HEADER_LIMIT = 4000
+GEOJSON_TYPE = "application/vnd.geo+json; charset=utf-8"
 _SYSTEM_EXPORT_COLUMNS = (
     ":sid",
     ":id",
@@ -75,19 +86,20 @@ class SocrataApi:
 
     def routes(self) -> list[Route]:
         api = partial(Route, faultable=True)
+        write = partial(Route, faultable=True, authorize=self._login)  # checked before the body
         rid = "{rowid:[^/]+}"
         return [
-            api("POST", "/api/views.json", self.create_view),
+            write("POST", "/api/views.json", self.create_view),
             api("GET", "/api/views/{id}.json", self.get_view),
-            api("PUT", "/api/views/{id}.json", self.put_view),
-            api("DELETE", "/api/views/{id}.json", self.delete_view),
-            api("POST", "/api/views/{id}/publication.json", self.publication),
+            write("PUT", "/api/views/{id}.json", self.put_view),
+            write("DELETE", "/api/views/{id}.json", self.delete_view),
+            write("POST", "/api/views/{id}/publication.json", self.publication),
             api("GET", "/api/views/{id}/rows.{fmt:csv|json}", self.export),
             api("GET", f"/resource/{{id}}/{rid}.json", self.get_row),
-            api("DELETE", f"/resource/{{id}}/{rid}.{{fmt:json|csv}}", self.delete_row),
-            api("GET", "/resource/{id}.{fmt:json|csv}", self.query),
-            api("POST", "/resource/{id}.{fmt:json|csv}", self.upsert),
-            api("PUT", "/resource/{id}.{fmt:json|csv}", self.replace),
+            write("DELETE", f"/resource/{{id}}/{rid}.{{fmt:json|csv}}", self.delete_row),
+            api("GET", "/resource/{id}.{fmt:json|csv|geojson}", self.query),
+            write("POST", "/resource/{id}.{fmt:json|csv}", self.upsert),
+            write("PUT", "/resource/{id}.{fmt:json|csv}", self.replace),
         ]
 
     # --- shared checks --------------------------------------------------------------------
@@ -172,24 +184,25 @@ class SocrataApi:
         with self.store.read() as conn:
             record = self._readable(conn, request)
             columns = record.columns
-            query = soql.compile_query(request.query_pairs, columns)
-            if query.count_alias:
-                total = rows.count(conn, record.id, query)
-                alias = query.count_alias
-                return _table(request, [(alias, v.TEXT)], [{alias: str(total)}])
-            found = rows.select(conn, record.id, query)
-        if request.params["fmt"] == "json" and query.select is None and not query.include_system:
-            body = ("[" + ",".join(data for _sid, data, _c, _u in found) + "]").encode()
-            return Response(200, body, JSON_TYPE)
+            query = soql.compile_query(soqlquery.expand(request.query_pairs), columns)
+            if query.aggregated:
+                found = aggregates.select(conn, record.id, query, columns)
+                items = query.select or []
+                typed = [(i.alias, aggregates.result_type(i, columns)) for i in items]
+                return _table(request, typed, found)
+            stored = rows.select(conn, record.id, query)
         pairs = [(s.source, s.alias) for s in query.select] if query.select else None
-        rendered = [rows.render(stored, pairs, query.include_system) for stored in found]
         if pairs is None:
             pairs = [(name, name) for name in columns]
             if query.include_system:
                 pairs = [(name, name) for name in soql.SYSTEM_FIELDS] + pairs
-        typed = [
-            (alias, columns[src].type_name if src in columns else v.TEXT) for src, alias in pairs
-        ]
+        typed = [(alias, columns[src].type_name if src in columns else src) for src, alias in pairs]
+        plain = query.select is None and not query.include_system
+        if request.params["fmt"] == "json" and plain:  # stored rows are already SODA JSON
+            body = ("[" + ",".join(data for _sid, data, _c, _u in stored) + "]").encode()
+            return Response(200, body, JSON_TYPE, soda_headers(typed))
+        selected = None if plain else pairs
+        rendered = [rows.render(row, selected, query.include_system) for row in stored]
         return _table(request, typed, rendered)
 
     def get_row(self, request: Request) -> Response:
@@ -262,7 +275,7 @@ class SocrataApi:
         def cells() -> Iterator[list[str]]:
             for _sid, data, _c, _u in rows.iterate(self.store, record.id):
                 values = json.loads(data)
-                yield [v.csv_cell(c.type_name, values.get(c.field_name)) for c in columns]
+                yield [v.export_cell(c.type_name, values.get(c.field_name)) for c in columns]
 
         header = [c.name or c.field_name for c in columns]
         return csv_stream(header, cells(), _EXPORT_BATCH)
@@ -298,16 +311,53 @@ class SocrataApi:
 # --- helpers ----------------------------------------------------------------------------------
 
 
+def soda_headers(typed: list[tuple[str, str]]) -> dict[str, str]:
+    """`X-SODA2-Fields`/`X-SODA2-Types`: the result's field names and SODA types, as JSON
+    arrays in the same order (what RSocrata and other clients type columns from). Socrata
+    leaves them out when they would not fit in a 4 KB header (dev.socrata.com, "Response Codes
+    & Headers"); so does the local portal."""
+    fields = json.dumps([alias for alias, _kind in typed], separators=(",", ":"))
+    types = json.dumps(
+        [v.SODA_TYPES.get(kind, v.TEXT) for _a, kind in typed], separators=(",", ":")
+    )
+    if max(len(fields), len(types)) > SODA_HEADER_LIMIT:
+        return {}
+    return {"X-SODA2-Fields": fields, "X-SODA2-Types": types}
+
+
 def _table(request: Request, typed: list[tuple[str, str]], records: list[dict]) -> Response:
-    """Rows as SODA JSON, or as CSV with a header of field names (every value quoted)."""
-    if request.params.get("fmt") != "csv":
-        return json_response(records)
+    """Result rows as SODA JSON, GeoJSON, or CSV with a header of field names (every value
+    quoted, formulas neutralised), with the X-SODA2 headers."""
+    headers = soda_headers(typed)
+    fmt = request.params.get("fmt")
+    if fmt == "geojson":
+        body = json.dumps(_feature_collection(typed, records), ensure_ascii=False).encode()
+        return Response(200, body, GEOJSON_TYPE, headers)
+    if fmt != "csv":
+        return json_response(records, headers=headers)
     buffer = io.StringIO()
-    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\n")
+    writer = csvsafe.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\n")
     writer.writerow([alias for alias, _type in typed])
     for record in records:
         writer.writerow([v.csv_cell(kind, record.get(alias)) for alias, kind in typed])
-    return Response(200, buffer.getvalue().encode("utf-8"), CSV_TYPE)
+    return Response(200, buffer.getvalue().encode("utf-8"), CSV_TYPE, headers)
+
+
+def _feature_collection(typed: list[tuple[str, str]], records: list[dict]) -> dict[str, Any]:
+    """SODA's `.geojson`: the (first) point column is each feature's geometry and the other
+    fields its properties, nulls included (dev.socrata.com docs/formats/geojson.md). A result
+    without a point column gives features without geometry."""
+    point = next((alias for alias, kind in typed if kind == v.POINT), None)
+    features = [
+        {
+            "type": "Feature",
+            "geometry": record.get(point) if point else None,
+            "properties": {alias: record.get(alias) for alias, _k in typed if alias != point},
+        }
+        for record in records
+    ]
+    crs = {"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}}
+    return {"type": "FeatureCollection", "features": features, "crs": crs}
 
 
 def _rows_body(request: Request) -> list[dict[str, Any]]:

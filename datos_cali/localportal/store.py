@@ -1,13 +1,16 @@
 """The portal's SQLite file: schema, connections shared across server threads, transactions.
 
-One file (`portal.sqlite` under the data folder) keeps everything a restart must see: views, rows,
-usage events, the request log and the generated credentials. WAL mode lets readers run while a
+One file (`portal.sqlite` under the data folder, created 0600: it holds the credentials) keeps
+everything a restart must see: views, rows, usage events, the request log and the generated
+credentials. WAL mode lets readers run while a
 writer commits; writers are serialised by a process-wide lock so a request's transaction never
 meets SQLITE_BUSY, and each write request is exactly one transaction.
 """
 
 from __future__ import annotations
 
+import decimal
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -78,12 +81,69 @@ def _fold(value: object) -> str | None:
     return None if value is None else str(value).casefold()
 
 
+_EXACT = decimal.Context(prec=150)  # stored numbers have at most ~120 significant digits
+_AVERAGE_DIGITS = decimal.Context(prec=20)
+
+
+class _DecimalSum:
+    """`decimal_sum(x)`: an exact sum of decimal text (SQLite's sum() goes through floats, and
+    money must add up to the peso); NULL and non-numbers are skipped, an empty set is NULL."""
+
+    def __init__(self) -> None:
+        self.total: decimal.Decimal | None = None
+        self.count = 0
+
+    def step(self, value: object) -> None:
+        if value is None:
+            return
+        try:
+            number = decimal.Decimal(str(value))
+        except decimal.InvalidOperation:
+            return
+        if not number.is_finite():
+            return
+        self.total = number if self.total is None else _EXACT.add(self.total, number)
+        self.count += 1
+
+    def finalize(self) -> str | None:
+        return None if self.total is None else _decimal_text(self.total)
+
+
+class _DecimalAverage(_DecimalSum):
+    def finalize(self) -> str | None:
+        if self.total is None:
+            return None
+        return _decimal_text(_AVERAGE_DIGITS.divide(self.total, decimal.Decimal(self.count)))
+
+
+def _decimal_text(number: decimal.Decimal) -> str:
+    """Plain decimal notation, as SODA writes numbers (an aggregate may outgrow the values
+    a row can hold, so this does not go through `values.number_text`'s bounds)."""
+    rendered = format(number.normalize(), "f")
+    return "0" if rendered == "-0" else rendered
+
+
+def _private_file(path: Path) -> None:
+    """Create the database file (and its folder) readable by its owner only, before SQLite
+    opens it: it holds the portal's credentials. SQLite gives the -wal and -shm files the
+    database file's permissions; a file left 0644 by an older version is tightened too."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_CREAT | os.O_RDWR | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    try:
+        os.fchmod(descriptor, 0o600)
+    finally:
+        os.close(descriptor)
+    for companion in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if companion.exists() and not companion.is_symlink():
+            companion.chmod(0o600)
+
+
 class Store:
     """A small pool of connections to one SQLite file, safe to use from any thread."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
+        _private_file(path)
         self._pool: list[sqlite3.Connection] = []
         self._pool_lock = threading.Lock()
         self._write_lock = threading.RLock()
@@ -101,6 +161,8 @@ class Store:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.create_function("fold", 1, _fold, deterministic=True)
+        conn.create_aggregate("decimal_sum", 1, _DecimalSum)
+        conn.create_aggregate("decimal_avg", 1, _DecimalAverage)
         return conn
 
     @contextmanager

@@ -14,7 +14,8 @@ Values are stored already in the shape SODA 2 returns them in JSON, so a read is
 
 Numbers are returned in canonical decimal form (no exponent, no trailing zeros: "1.50" → "1.5").
 Null, an empty string or a missing field means null, and null fields are omitted from the row.
-In CSV a point is WKT `POINT (lon lat)`, a url its address, a checkbox `true`/`false`.
+In CSV a point is WKT `POINT (lon lat)`, a url its address, a checkbox `true`/`false`; the
+`rows.csv` export writes calendar dates as `MM/DD/YYYY hh:mm:ss AM`, as Socrata's does.
 """
 
 from __future__ import annotations
@@ -32,6 +33,23 @@ DATE, CHECKBOX, POINT, URL = "calendar_date", "checkbox", "point", "url"
 SUPPORTED_TYPES = (TEXT, NUMBER, MONEY, PERCENT, DATE, CHECKBOX, POINT, URL)
 NUMERIC_TYPES = (NUMBER, MONEY, PERCENT)
 KEY_TYPES = (TEXT, NUMBER, MONEY, PERCENT, DATE)
+
+# SODA 2.1's names for column types in the X-SODA2-Types header: a calendar date is a
+# `floating_timestamp`, `:id` a `row_identifier` (recorded data.sfgov.org response of 2023-06-01,
+# Francisco-Castro/chuckwagon test/support/sf_api_data.ex; dev.socrata.com docs/datatypes/).
+SODA_TYPES = {
+    TEXT: "text",
+    NUMBER: "number",
+    MONEY: "money",
+    PERCENT: "number",
+    DATE: "floating_timestamp",
+    CHECKBOX: "checkbox",
+    POINT: "point",
+    URL: "url",
+    ":id": "row_identifier",
+    ":created_at": "fixed_timestamp",
+    ":updated_at": "fixed_timestamp",
+}
 
 NOT_A_NUMBER = "{value!r} is not a number"
 NOT_A_DATE = "{value!r} is not an ISO 8601 date or date-time without offset"
@@ -192,6 +210,19 @@ def csv_cell(type_name: str, stored: Any) -> str:
     if type_name == URL:
         return stored["url"]
     return str(stored)
+
+
+def export_cell(type_name: str, stored: Any) -> str:
+    """A cell of the `rows.csv` export: as `csv_cell`, except calendar dates, which Socrata's
+    export writes `MM/DD/YYYY hh:mm:ss AM` (the form RSocrata parses from it: "09/14/2012
+    10:38:01 PM", Chicago/RSocrata tests/testthat/test-dateTime.R) — unlike SODA's `.csv`,
+    which keeps the ISO floating timestamp."""
+    if type_name == DATE and stored is not None:
+        moment = datetime.fromisoformat(stored)
+        hour = moment.hour % 12 or 12
+        suffix = "AM" if moment.hour < 12 else "PM"
+        return f"{moment:%m/%d/%Y} {hour:02d}:{moment:%M:%S} {suffix}"
+    return csv_cell(type_name, stored)
 
 
 def key_text(type_name: str, stored: Any) -> str:

@@ -2,8 +2,14 @@
 
 A view's stored `body` is everything a client sent (kept verbatim, unknown keys included) plus
 the columns as the portal completed them. The fields the server owns — id, publicationStage,
-timestamps, counters, grants, working-copy links — live in their own table columns and are
-merged in when the view is rendered, so a PUT can never overwrite them.
+timestamps, counters, grants, working-copy links, the `license` object — live in their own
+table columns or are derived, and are merged in when the view is rendered, so a PUT can never
+overwrite them.
+
+As on real Socrata, `metadata.rowIdentifier` may be sent as a fieldName or a column id but is
+stored and returned as the column's numeric id (sodapy's recorded create: sent `"bar"`, got
+`230641051`, xmunoz/sodapy tests/test_data/create_foobar.txt), and `licenseId` must be one of
+Socrata's license codes (`licenses`).
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from datos_cali.localportal import ids, rows
+from datos_cali.localportal import ids, licenses, rows
 from datos_cali.localportal import values as v
 from datos_cali.localportal.routing import HttpError
 
@@ -31,6 +37,7 @@ BAD_ROW_IDENTIFIER = "metadata.rowIdentifier {value!r} is not a column of this v
 BAD_KEY_TYPE = "Column {name!r} of type {type!r} cannot be the row identifier"
 DUPLICATE_KEYS = "Rows of this view repeat values of {name!r}; it cannot be the row identifier"
 METADATA_NOT_OBJECT = "'metadata' must be a JSON object"
+BAD_LICENSE = "Unknown licenseId {value!r}; use one of the domain's license codes: {known}"
 COPY_OF_COPY = "View {id} is a working copy; only published views can be copied"
 COPY_UNPUBLISHED = "View {id} is not published; only published views can be copied"
 
@@ -52,6 +59,7 @@ SERVER_KEYS = frozenset(
         "publishedViewUid",
         "grants",
         "rowIdentifierColumnId",
+        "license",
     }
 )
 _FIELD_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -199,7 +207,8 @@ def _complete_columns(raw: Any) -> list[dict[str, Any]]:
 
 
 def _resolve_row_identifier(metadata: Any, columns: list[dict[str, Any]]) -> str | None:
-    """metadata.rowIdentifier names a fieldName (or, as in old Socrata, a column id)."""
+    """The fieldName metadata.rowIdentifier names (by fieldName or column id); the stored
+    metadata is rewritten to the column's numeric id, which is what Socrata returns."""
     if metadata is None:
         return None
     if not isinstance(metadata, dict):
@@ -212,8 +221,16 @@ def _resolve_row_identifier(metadata: Any, columns: list[dict[str, Any]]) -> str
             if column["dataTypeName"] not in v.KEY_TYPES:
                 message = BAD_KEY_TYPE.format(name=column["fieldName"], type=column["dataTypeName"])
                 raise bad_request(message)
+            metadata["rowIdentifier"] = column["id"]
             return column["fieldName"]
     raise bad_request(BAD_ROW_IDENTIFIER.format(value=value), rowIdentifier=value)
+
+
+def _check_license(body: dict[str, Any]) -> None:
+    code = body.get("licenseId")
+    if code not in (None, "") and licenses.title(str(code)) is None:
+        known = ", ".join(licenses.TITLES)
+        raise bad_request(BAD_LICENSE.format(value=code, known=known), licenseId=code)
 
 
 # --- lifecycle --------------------------------------------------------------------------------
@@ -224,6 +241,7 @@ def create(conn: sqlite3.Connection, body: Any, now: float) -> ViewRecord:
         raise bad_request(NOT_AN_OBJECT)
     if not isinstance(body.get("name"), str) or not body["name"].strip():
         raise bad_request(NAME_REQUIRED)
+    _check_license(body)
     stored = {key: value for key, value in body.items() if key not in SERVER_KEYS}
     stored["columns"] = _complete_columns(body.get("columns"))
     stored.setdefault("description", "")
@@ -253,6 +271,7 @@ def update(conn: sqlite3.Connection, record: ViewRecord, body: Any, now: float) 
         raise bad_request(NOT_AN_OBJECT)
     if "name" in body and (not isinstance(body["name"], str) or not body["name"].strip()):
         raise bad_request(NAME_REQUIRED)
+    _check_license(body)
     for key, value in body.items():
         if key in SERVER_KEYS:
             continue
@@ -261,7 +280,7 @@ def update(conn: sqlite3.Connection, record: ViewRecord, body: Any, now: float) 
         else:
             record.body[key] = value
     if "metadata" in body:
-        row_identifier = _resolve_row_identifier(body["metadata"], record.body["columns"])
+        row_identifier = _resolve_row_identifier(record.body["metadata"], record.body["columns"])
         if row_identifier != record.row_identifier:
             record.row_identifier = row_identifier
             try:
@@ -417,6 +436,8 @@ def render(record: ViewRecord) -> dict[str, Any]:
     if record.row_identifier:
         column = next(c for c in record.body["columns"] if c["fieldName"] == record.row_identifier)
         view["rowIdentifierColumnId"] = column["id"]
+    if license_title := licenses.title(str(record.body.get("licenseId") or "")):
+        view["license"] = {"name": license_title}
     if record.parent_id:
         view["publishedViewUid"] = record.parent_id
     if record.is_public:

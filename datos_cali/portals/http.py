@@ -20,6 +20,11 @@ def _float_env(name: str, default: float) -> float:
     return float(value) if value else default
 
 
+def backoff() -> float:
+    """First wait between attempts, in seconds (`DATOS_CALI_BACKOFF`, 0.5); doubles each time."""
+    return _float_env("DATOS_CALI_BACKOFF", 0.5)
+
+
 def read_timeout() -> float:
     return _float_env("DATOS_CALI_READ_TIMEOUT", 60.0)
 
@@ -32,7 +37,7 @@ def write_timeout() -> float:
 def idempotent_adapter(total: int | None = None) -> HTTPAdapter:
     retries = Retry(
         total=int(_float_env("DATOS_CALI_RETRIES", 8)) if total is None else total,
-        backoff_factor=_float_env("DATOS_CALI_BACKOFF", 0.5),
+        backoff_factor=backoff(),
         backoff_max=30,
         backoff_jitter=0.2,
         status_forcelist=RETRY_STATUSES,
@@ -50,7 +55,7 @@ def careful_adapter() -> HTTPAdapter:
         read=0,
         status=6,
         other=0,
-        backoff_factor=_float_env("DATOS_CALI_BACKOFF", 0.5),
+        backoff_factor=backoff(),
         backoff_max=30,
         status_forcelist=(429,),
         allowed_methods=None,

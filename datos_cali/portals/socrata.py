@@ -3,6 +3,14 @@
 sodapy is archived upstream and has no retries and a 10 s default timeout: its requests sessions
 get urllib3 retry adapters mounted (`session_adapter`), reads and writes get separate timeouts
 (writes in minutes), and a response hook records each write's `X-Socrata-RequestId`.
+
+Idempotent against what real Socrata returns (tests/portals/test_socrata_recorded_shapes.py):
+an unchanged dataset costs reads only. Metadata is compared the way Socrata stores it —
+`metadata.rowIdentifier` comes back as the column's numeric id although it was sent as a field
+name, `licenseId` is a code (`catalog.licenses`), server-owned keys (`owner`, `rights`,
+`metadata.renderTypeConfig`, columns' `tableColumnId`, …) are kept, not compared — and a PUT is
+sent only when something the catalog owns differs. A read answered 202 ("still processing,
+retry") is retried, never parsed as rows.
 """
 
 from __future__ import annotations
@@ -14,6 +22,7 @@ from collections.abc import Iterable, Sequence
 import requests
 from sodapy import Socrata
 
+from datos_cali.catalog.licenses import license_for
 from datos_cali.catalog.models import PortalName
 from datos_cali.portals import http
 from datos_cali.portals.base import (
@@ -26,6 +35,7 @@ from datos_cali.portals.base import (
 )
 from datos_cali.portals.credentials import SocrataCredentials
 from datos_cali.portals.records import number
+from datos_cali.portals.socrata_metadata import metadata_changes
 
 TARGET = PortalName.DATOS_GOV_CO.value
 PAGE = 50_000
@@ -41,6 +51,13 @@ ERR_UNAVAILABLE = "El portal {portal} no respondió bien tras varios intentos (H
 ERR_NETWORK = "No se pudo comunicar con {portal}: {detail}"
 ERR_COPY_TIMEOUT = "La copia de trabajo de {asset} no estuvo lista en {seconds} s."
 ERR_ROW_ERRORS = "Filas del lote que el portal rechazó: {count} (conteo «Errors» de Socrata)."
+ERR_PROCESSING = (
+    "El portal {portal} sigue procesando la consulta (HTTP 202) tras {attempts} intentos; "
+    "se intentará de nuevo más tarde."
+)
+ERR_LICENSE = "No se puede publicar en {portal}: {detail}."
+COUNT_ALIAS = "filas"  # count(*) named explicitly: its default name differs between versions
+PROCESSING_ATTEMPTS = 6
 
 _WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -77,18 +94,32 @@ class SocrataPortal(Portal):
         request_id = response.headers.get("X-Socrata-RequestId")
         if request_id and response.request.method in _WRITE_METHODS:
             self.traffic.request_ids.append(request_id)
+        if response.status_code == 202 and response.request.method == "GET":
+            # sodapy returns a 202's body as if it were the answer; it is not (yet).
+            response.close()  # give the connection back before leaving through an exception
+            raise _StillProcessing(response)
 
     # --- errors ------------------------------------------------------------------------------
 
     def _call(self, action, *args, asset: str | None = None, **kwargs):
-        try:
-            return action(*args, **kwargs)
-        except requests.HTTPError as exc:
-            raise self._http_error(exc, asset) from None
-        except (requests.ConnectionError, requests.Timeout) as exc:
-            raise PortalError(
-                ERR_NETWORK.format(portal=self.target, detail=type(exc).__name__), transient=True
-            ) from None
+        delay = http.backoff()
+        for attempt in range(1, PROCESSING_ATTEMPTS + 1):
+            try:
+                return action(*args, **kwargs)
+            except _StillProcessing:
+                if attempt == PROCESSING_ATTEMPTS:
+                    message = ERR_PROCESSING.format(portal=self.target, attempts=attempt)
+                    raise PortalError(message, transient=True, status=202) from None
+                time.sleep(delay)
+                delay = min(delay * 2, 30)
+            except requests.HTTPError as exc:
+                raise self._http_error(exc, asset) from None
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                raise PortalError(
+                    ERR_NETWORK.format(portal=self.target, detail=type(exc).__name__),
+                    transient=True,
+                ) from None
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def _http_error(self, exc: requests.HTTPError, asset: str | None) -> PortalError:
         response = exc.response
@@ -123,8 +154,15 @@ class SocrataPortal(Portal):
             "category": spec.category,
             "tags": list(spec.tags),
             "attribution": spec.attribution,
-            "licenseId": spec.license,
+            "licenseId": self._license_code(spec),
         }
+
+    def _license_code(self, spec: DatasetSpec) -> str:
+        try:
+            return license_for(spec.license).socrata
+        except ValueError as exc:  # the catalog refuses these; a hand-made spec may not
+            message = ERR_LICENSE.format(portal=self.target, detail=exc)
+            raise PortalError(message, transient=False) from None
 
     def find_dataset(self, spec: DatasetSpec) -> str | None:
         found = self._call(self._reads.datasets, q=spec.name, limit=100)
@@ -152,25 +190,9 @@ class SocrataPortal(Portal):
         return view["id"]
 
     def update_metadata(self, asset_id: str, spec: DatasetSpec) -> None:
+        """Read, compare as Socrata stores it, and PUT only the top-level keys that differ."""
         current = self._call(self._reads.get_metadata, asset_id, asset=asset_id)
-        metadata = dict(current.get("metadata") or {})
-        custom = {k: dict(v) for k, v in (metadata.get("custom_fields") or {}).items()}
-        for fieldset, values in spec.custom_fields.items():
-            custom.setdefault(fieldset, {}).update(values)
-        metadata["custom_fields"] = custom
-        if spec.row_identifier:
-            metadata["rowIdentifier"] = spec.row_identifier
-        wanted = {**self._view_body(spec), "metadata": metadata}
-        described = {c.field: c for c in spec.columns}
-        columns = []
-        for column in current.get("columns") or []:
-            ours = described.get(column.get("fieldName"))
-            columns.append(
-                {**column, **({"description": ours.description, "name": ours.name} if ours else {})}
-            )
-        if columns:
-            wanted["columns"] = columns
-        changed = {k: v for k, v in wanted.items() if current.get(k) != v}
+        changed = metadata_changes(current, spec, self._view_body(spec))
         if changed:
             self._call(self._writes.update_metadata, asset_id, changed, asset=asset_id)
 
@@ -299,8 +321,9 @@ class SocrataPortal(Portal):
             self._writes.delete(working_copy)
 
     def count(self, asset_id: str) -> int:
-        answer = self._call(self._reads.get, asset_id, select="count(*)", asset=asset_id)
-        return int(answer[0]["count"]) if answer else 0
+        select = f"count(*) AS {COUNT_ALIAS}"
+        answer = self._call(self._reads.get, asset_id, select=select, asset=asset_id)
+        return int(answer[0][COUNT_ALIAS]) if answer else 0
 
     def rows_by_key(self, asset_id: str, spec: DatasetSpec, keys: Sequence[str]) -> list[dict]:
         field = spec.row_identifier
@@ -371,6 +394,13 @@ class SocrataPortal(Portal):
     def close(self) -> None:
         for client in (self._reads, self._writes, self._careful):
             client.close()
+
+
+class _StillProcessing(Exception):
+    """A read answered 202: Socrata is still working on it; ask again later."""
+
+    def __init__(self, response: requests.Response):
+        super().__init__(f"HTTP 202 for {response.request.url}")
 
 
 __all__ = ["SocrataPortal"]

@@ -3,7 +3,7 @@ import shutil
 import pytest
 
 from datos_cali.catalog import load_catalog
-from datos_cali.catalog.models import Frequency, PortalName
+from datos_cali.catalog.models import Frequency, PortalMetadata, PortalName
 from datos_cali.catalog_check import check_catalog
 
 
@@ -109,3 +109,27 @@ def test_models_expose_frequency_periods_and_portals(project_root):
     dataset = load_catalog(project_root / "datasets").datasets["vacunacion-covid19"]
     assert dataset.frequency is Frequency.SEMANAL and dataset.frequency.period.days == 7
     assert {t.portal for t in dataset.targets} == {PortalName.DATOS_GOV_CO, PortalName.DATOS_CALI}
+
+
+def test_an_unknown_license_is_refused_listing_the_known_ones(catalog_copy, project_root):
+    path = catalog_copy / "datasets" / "salud" / "vacunacion-covid19.yaml"
+    text = path.read_text(encoding="utf-8").replace(
+        "  category: Salud y Protección Social\n",
+        "  category: Salud y Protección Social\n  license: Licencia libre de la Alcaldía\n",
+    )
+    path.write_text(text, encoding="utf-8")
+    [found] = [p for p in problems_of(catalog_copy, project_root) if "licencia" in p]
+    assert "vacunacion-covid19.yaml" in found and "«metadata.license»" in found
+    assert "licencia desconocida «Licencia libre de la Alcaldía»" in found
+    assert "«Creative Commons Attribution 4.0 International»" in found
+
+
+def test_every_catalog_license_has_a_socrata_code_and_a_ckan_id():
+    from datos_cali.catalog.licenses import LICENSES, license_for
+
+    default = PortalMetadata.model_fields["license"].default
+    assert license_for(default).socrata == "CC_40_BY_SA"
+    for title, item in LICENSES.items():
+        assert item.title == title
+        assert item.socrata.isupper() and " " not in item.socrata
+        assert item.ckan and item.ckan == item.ckan.lower()

@@ -25,3 +25,18 @@ def test_catalog_list_shows_every_dataset(cli):
     result = cli("catalog", "list")
     assert result.exit_code == 0
     assert "vacunacion-covid19" in result.stdout and "datos.cali.gov.co" in result.stdout
+
+
+def test_catalog_check_refuses_an_unknown_license_in_spanish(
+    cli, tmp_path, project_root, monkeypatch
+):
+    shutil.copytree(project_root / "datasets", tmp_path / "datasets")
+    broken = tmp_path / "datasets" / "educacion" / "resultados-saber-11.yaml"
+    text = broken.read_text(encoding="utf-8").replace("metadata:\n", "metadata:\n  license: MIT\n")
+    broken.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("DATOS_CALI_CATALOG", str(tmp_path / "datasets"))
+    result = cli("catalog", "check")
+    assert result.exit_code == 1
+    assert "resultados-saber-11.yaml" in result.stdout
+    assert "licencia desconocida «MIT»" in result.stdout
+    assert "Traceback" not in result.stdout

@@ -38,6 +38,8 @@ def _start(*args: str) -> tuple[subprocess.Popen, dict[str, str]]:
             printed["app_token"] = found.group(1)
         elif found := re.match(r"Fallas simuladas activas: (\S+)", line):
             printed["faults"] = found.group(1)
+        elif found := re.match(r"Cuerpo máximo por solicitud: (\S+) MB", line):
+            printed["max_body_mb"] = found.group(1)
         elif line.startswith("Pulse Ctrl-C"):
             return process, printed
     raise AssertionError(process.stderr.read() if process.stderr else "no output")
@@ -91,3 +93,27 @@ def test_a_busy_port_is_refused_in_spanish(portal):
 def test_help_is_in_spanish():
     result = CliRunner().invoke(app, ["portal", "serve", "--help"])
     assert result.exit_code == 0 and "Inicia el portal local" in result.output
+
+
+def test_the_body_limit_is_set_on_the_command_line(tmp_path):
+    process, printed = _start("--data", str(tmp_path / "datos"), "--max-body-mb", "0.5")
+    try:
+        assert printed["max_body_mb"] == "0.5"
+        too_big = requests.post(
+            f"{printed['url']}/api/views.json",
+            data=b"x" * (600 * 1024),
+            auth=(printed["key_id"], printed["key_secret"]),
+            timeout=5,
+        )
+        assert too_big.status_code == 413
+    finally:
+        _stop(process)
+
+
+def test_a_bad_body_limit_is_refused_in_spanish(monkeypatch):
+    result = CliRunner().invoke(app, ["portal", "serve", "--max-body-mb", "-1"])
+    assert result.exit_code == 2 and "--max-body-mb debe ser un número positivo" in result.output
+    monkeypatch.setenv("DATOS_CALI_PORTAL_MAX_BODY_MB", "mucho")
+    result = CliRunner().invoke(app, ["portal", "serve", "--port", "0"])
+    assert result.exit_code == 2
+    assert "DATOS_CALI_PORTAL_MAX_BODY_MB debe ser un número positivo" in result.output

@@ -126,24 +126,24 @@ def test_latency_is_added_to_api_requests_only(portal, client):
     assert time.perf_counter() - started < 0.25
 
 
-def test_pages_and_admin_endpoints_are_never_faulted(portal, client):
+def test_pages_and_admin_endpoints_are_never_faulted(portal, client, owner):
     dataset = public_dataset(client)
     portal.set_faults(FaultSettings(rate_500=1.0))
     assert requests.get(f"{portal.url}/d/{dataset}").status_code == 200
     assert requests.get(f"{portal.url}/").status_code == 200
-    assert requests.get(f"{portal.url}/_portal/requests.json").status_code == 200
+    assert owner.get(f"{portal.url}/_portal/requests.json").status_code == 200
     assert requests.get(f"{portal.url}/resource/{dataset}.json").status_code == 500
 
 
-def test_faults_change_at_runtime_over_http(portal, client):
+def test_faults_change_at_runtime_over_http(portal, client, owner):
     dataset = public_dataset(client)
-    answer = requests.put(f"{portal.url}/_portal/faults", json={"rate_503": 1, "seed": 4})
+    answer = owner.put(f"{portal.url}/_portal/faults", json={"rate_503": 1, "seed": 4})
     assert answer.status_code == 200 and answer.json()["rate_503"] == 1.0
     assert requests.get(f"{portal.url}/resource/{dataset}.json").status_code == 503
-    requests.put(f"{portal.url}/_portal/faults", json={"spec": "rate_429=0"})
-    assert requests.get(f"{portal.url}/_portal/faults").json()["rate_503"] == 0
+    owner.put(f"{portal.url}/_portal/faults", json={"spec": "rate_429=0"})
+    assert owner.get(f"{portal.url}/_portal/faults").json()["rate_503"] == 0
     assert requests.get(f"{portal.url}/resource/{dataset}.json").status_code == 200
-    bad = requests.put(f"{portal.url}/_portal/faults", json={"rate_429": 2})
+    bad = owner.put(f"{portal.url}/_portal/faults", json={"rate_429": 2})
     assert bad.status_code == 400
 
 

@@ -34,6 +34,13 @@ def test_dataset_page_is_an_accessible_spanish_page(portal, client):
     assert "Descargar CSV" in html and "Movilidad" in html and "Sí" in html
     assert "<script>" not in html and "&lt;script&gt;" in html and "Ñ &amp; Ü" in html
     assert '<a href="https://www.cali.gov.co">' in html and "2021-03-15" in html
+    assert f'href="/resource/{dataset}.geojson"' in html  # it has a point column
+
+
+def test_only_datasets_with_points_link_to_geojson(portal, client):
+    columns = [{"fieldName": "codigo", "name": "Código", "dataTypeName": "text"}]
+    dataset = public_dataset(client, columns=columns)
+    assert ".geojson" not in requests.get(f"{portal.url}/d/{dataset}").text
 
 
 def test_dataset_page_is_paged(portal, client):

@@ -48,25 +48,25 @@ def test_since_and_clear(portal, client):
     assert portal.request_log()[0].id > marker  # ids never go back
 
 
-def test_the_log_is_served_over_http_and_admin_calls_are_not_logged(portal, client):
+def test_the_log_is_served_over_http_and_admin_calls_are_not_logged(portal, client, owner):
     dataset = create_dataset(client)
     client.upsert(dataset, [{"codigo": "A"}])
-    first = requests.get(f"{portal.url}/_portal/requests.json").json()
-    second = requests.get(f"{portal.url}/_portal/requests.json", params={"since": first[0]["id"]})
+    first = owner.get(f"{portal.url}/_portal/requests.json").json()
+    second = owner.get(f"{portal.url}/_portal/requests.json", params={"since": first[0]["id"]})
     assert [e["path"] for e in first] == ["/api/views.json", f"/resource/{dataset}.json"]
     assert second.json() == first[1:]
     assert first[1]["row_ids"] == ["A"] and first[1]["at"].endswith("+00:00")
-    assert requests.get(f"{portal.url}/_portal/requests.json?since=x").status_code == 400
-    assert requests.delete(f"{portal.url}/_portal/requests.json").status_code == 200
+    assert owner.get(f"{portal.url}/_portal/requests.json?since=x").status_code == 400
+    assert owner.delete(f"{portal.url}/_portal/requests.json").status_code == 200
     assert portal.request_log() == []
 
 
-def test_secrets_never_reach_the_log(portal, client):
+def test_secrets_never_reach_the_log(portal, client, owner):
     dataset = public_dataset(client)
     token = portal.credentials.app_token
     requests.get(f"{portal.url}/resource/{dataset}.json", params={"$$app_token": token})
     entry = portal.request_log()[-1]
     assert entry.app_token and token not in entry.query
-    text = requests.get(f"{portal.url}/_portal/requests.json").text
+    text = owner.get(f"{portal.url}/_portal/requests.json").text
     for secret in (token, portal.credentials.key_secret, portal.credentials.key_id):
         assert secret not in text

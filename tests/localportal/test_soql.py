@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import requests
 
 from datos_cali.localportal import soql
 from datos_cali.localportal import values as v
-from tests.localportal.helpers import public_dataset
+from tests.localportal.helpers import COLUMNS, public_dataset
 
 ROWS = [
     {"codigo": "A", "comuna": "Comuna 1", "valor": 5, "fecha": "2021-01-10", "activo": True},
@@ -156,3 +158,64 @@ def test_compiled_sql_binds_every_value():
     assert query.where is not None
     assert "DROP" not in query.where.text and "x'" not in query.where.text
     assert evil in query.where.params and 3 in query.where.params
+
+
+def test_soda2_headers_name_and_type_every_returned_field(client, dataset, portal):
+    plain = _get(portal, dataset)
+    assert json.loads(plain.headers["X-SODA2-Fields"]) == [c["fieldName"] for c in COLUMNS]
+    assert json.loads(plain.headers["X-SODA2-Types"]) == [
+        "text", "text", "number", "money", "floating_timestamp", "checkbox", "point", "url",
+    ]  # fmt: skip
+    chosen = _get(portal, dataset, **{"$select": "codigo AS c, fecha, :id"})
+    assert chosen.headers["X-SODA2-Fields"] == '["c","fecha",":id"]'
+    assert chosen.headers["X-SODA2-Types"] == '["text","floating_timestamp","row_identifier"]'
+    system = _get(portal, dataset, "csv", **{"$$exclude_system_fields": "false"})
+    assert json.loads(system.headers["X-SODA2-Types"])[:3] == [
+        "row_identifier", "fixed_timestamp", "fixed_timestamp",
+    ]  # fmt: skip
+    count = _get(portal, dataset, **{"$select": "count(*)"})
+    assert (count.headers["X-SODA2-Fields"], count.headers["X-SODA2-Types"]) == (
+        '["count"]',
+        '["number"]',
+    )
+
+
+def test_geojson_puts_the_point_in_the_geometry(client, portal):
+    dataset = public_dataset(client)
+    point = {"type": "Point", "coordinates": [-76.5225, 3.4516]}
+    client.upsert(dataset, [{"codigo": "A", "valor": 1, "ubicacion": point}, {"codigo": "B"}])
+    collection = client.get(dataset, content_type="geojson", order=":id")  # sodapy parses it
+    assert collection["type"] == "FeatureCollection"
+    first, second = collection["features"]
+    assert first["geometry"] == point and second["geometry"] is None
+    assert first["properties"]["codigo"] == "A" and first["properties"]["valor"] == "1"
+    assert "ubicacion" not in first["properties"] and first["properties"]["comuna"] is None
+    answer = _get(portal, dataset, "geojson", **{"$select": "codigo, ubicacion", "codigo": "A"})
+    assert answer.headers["Content-Type"].startswith("application/vnd.geo+json")
+    assert answer.json()["features"] == [
+        {"type": "Feature", "geometry": point, "properties": {"codigo": "A"}}
+    ]
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        "(" * 10_000 + "valor > 1" + ")" * 10_000,
+        "NOT " * 5_000 + "valor > 1",
+        " OR ".join(["valor = 1"] * 2_000),
+        "codigo IN (" + ", ".join(["'a'"] * 3_000) + ")",
+    ],
+    ids=["parentheses", "not", "terms", "in-list"],
+)
+def test_hostile_where_clauses_are_400_not_500(portal, dataset, where):
+    answer = _get(portal, dataset, **{"$where": where})
+    assert answer.status_code == 400
+    assert answer.json()["code"] == soql.MALFORMED
+    assert "RecursionError" not in answer.text
+
+
+def test_nesting_within_the_bound_still_works(client, dataset):
+    where = "(" * soql.MAX_NESTING + "valor > 20" + ")" * soql.MAX_NESTING
+    assert _codes(client.get(dataset, where=where)) == ["C", "D"]
+    many = " OR ".join(f"codigo = '{c}'" for c in "ABZ" * 100)
+    assert _codes(client.get(dataset, where=many)) == ["A", "B"]

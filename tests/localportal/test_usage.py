@@ -3,6 +3,9 @@ the Discovery API that reports them."""
 
 from __future__ import annotations
 
+import csv
+import io
+
 import requests
 
 from tests.localportal.helpers import create_dataset, public_dataset
@@ -110,3 +113,31 @@ def test_discovery_api_search_and_order(client, portal):
     assert [a["resource"]["id"] for a in ordered["results"]] == [second, first]
     bad = requests.get(f"{portal.url}/api/catalog/v1", params={"order": "stars"})
     assert bad.status_code == 400
+
+
+def test_rows_csv_writes_dates_as_socrata_exports_them(client, portal):
+    """`rows.csv` dates are `MM/DD/YYYY hh:mm:ss AM` on Socrata (what RSocrata parses from its
+    exports); SODA's own `.csv` keeps the ISO floating timestamp."""
+    dataset = public_dataset(client)
+    client.upsert(
+        dataset,
+        [
+            {"codigo": "A", "fecha": "2012-09-14T22:38:01"},
+            {"codigo": "B", "fecha": "2021-03-13"},
+            {"codigo": "C", "fecha": "2021-03-13T12:05:00"},
+        ],
+    )
+    text = requests.get(f"{portal.url}/api/views/{dataset}/rows.csv", timeout=10).text
+    table = list(csv.reader(io.StringIO(text, newline="")))
+    fecha = table[0].index("Fecha")
+    assert [row[fecha] for row in table[1:]] == [
+        "09/14/2012 10:38:01 PM",
+        "03/13/2021 12:00:00 AM",
+        "03/13/2021 12:05:00 PM",
+    ]
+    soda = client.get(dataset, content_type="csv", select="fecha", order=":id")
+    assert soda[1:] == [
+        ["2012-09-14T22:38:01.000"],
+        ["2021-03-13T00:00:00.000"],
+        ["2021-03-13T12:05:00.000"],
+    ]

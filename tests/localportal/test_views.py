@@ -15,7 +15,7 @@ def test_create_returns_an_unpublished_private_view_with_completed_columns(clien
         category="Hacienda",
         tags=["contratos"],
         row_identifier="codigo",
-        licenseId="CC_BY_4",
+        licenseId="CC_30_BY",
         attribution="Alcaldía de Santiago de Cali",
         custom_key={"kept": "verbatim"},
     )
@@ -24,9 +24,13 @@ def test_create_returns_an_unpublished_private_view_with_completed_columns(clien
     assert view["publicationStage"] == "unpublished"
     assert view["viewCount"] == 0 and view["downloadCount"] == 0
     assert isinstance(view["rowsUpdatedAt"], int) and isinstance(view["createdAt"], int)
-    assert view["metadata"] == {"rowIdentifier": "codigo"}
+    codigo = next(c for c in view["columns"] if c["fieldName"] == "codigo")
+    # sent as a field name, returned as the column's numeric id (as real Socrata does)
+    assert view["metadata"] == {"rowIdentifier": codigo["id"]}
+    assert view["rowIdentifierColumnId"] == codigo["id"]
     assert view["custom_key"] == {"kept": "verbatim"}
-    assert view["licenseId"] == "CC_BY_4" and view["category"] == "Hacienda"
+    assert view["licenseId"] == "CC_30_BY" and view["category"] == "Hacienda"
+    assert view["license"] == {"name": "Creative Commons Attribution 3.0 Unported"}
     assert "grants" not in view  # private until setPermission
     assert [c["position"] for c in view["columns"]] == list(range(1, len(COLUMNS) + 1))
     for sent, got in zip(COLUMNS, view["columns"], strict=True):
@@ -84,12 +88,40 @@ def test_put_replaces_each_top_level_key_whole_and_keeps_unknown_keys(client):
     )
 
     # metadata was replaced whole: custom_fields and attachments are gone
-    assert updated["metadata"] == {"rowIdentifier": "codigo"}
+    assert updated["metadata"] == {"rowIdentifier": updated["rowIdentifierColumnId"]}
     # keys not sent are untouched, unknown keys are stored and returned
     assert updated["x_pipeline"] == {"owner": "datos-cali"}
     assert updated["name"] == "Prueba de la Alcaldía"
     assert updated["description"] == "Nueva descripción"
     assert client.get_metadata(dataset) == updated
+
+
+def test_a_column_id_names_the_row_identifier_as_well_as_a_field_name(client):
+    dataset = create_dataset(client, row_identifier=None)
+    view = client.get_metadata(dataset)
+    valor = next(c for c in view["columns"] if c["fieldName"] == "valor")
+    for sent in (valor["id"], str(valor["id"])):
+        updated = client.update_metadata(dataset, {"metadata": {"rowIdentifier": sent}})
+        assert updated["metadata"]["rowIdentifier"] == valor["id"]
+    client.upsert(dataset, [{"valor": 1, "codigo": "A"}])
+    assert client.upsert(dataset, [{"valor": 1, "codigo": "B"}])["Rows Updated"] == 1
+
+
+def test_license_ids_are_socrata_codes_and_a_free_text_title_is_refused(client, owner, portal):
+    dataset = create_dataset(client, licenseId="CC_40_BY_SA")
+    assert client.get_metadata(dataset)["license"] == {
+        "name": "Creative Commons Attribution | Share Alike 4.0 International"
+    }
+    title = "Creative Commons Attribution | Share Alike 4.0 International"
+    for bad in ({"name": "x", "licenseId": title}, {"name": "x", "licenseId": "CC_BY_4"}):
+        answer = owner.post(f"{portal.url}/api/views.json", json=bad)
+        assert answer.status_code == 400 and "licenseId" in answer.json()["message"]
+    answer = owner.put(f"{portal.url}/api/views/{dataset}.json", json={"licenseId": title})
+    assert answer.status_code == 400
+    assert client.get_metadata(dataset)["licenseId"] == "CC_40_BY_SA"  # unchanged
+    assert client.update_metadata(dataset, {"licenseId": "PUBLIC_DOMAIN"})["license"] == {
+        "name": "Public Domain"
+    }
 
 
 def test_put_metadata_without_row_identifier_drops_it(client):

@@ -3,6 +3,8 @@ promise alike is in `test_publish_both`)."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 import requests
 
@@ -47,7 +49,9 @@ def test_metadata_is_complete_and_the_merge_keeps_what_we_do_not_own(publisher):
     custom = view["metadata"]["custom_fields"]
     assert custom[ENTITY_FIELDSET]["Área o dependencia"] == "Secretaría de Salud Pública"
     assert custom[DATA_FIELDSET]["Frecuencia de Actualización"] == "Semanal"
-    assert view["metadata"]["rowIdentifier"] == "id_registro"
+    id_registro = next(c for c in view["columns"] if c["fieldName"] == "id_registro")
+    assert view["metadata"]["rowIdentifier"] == id_registro["id"]  # as Socrata: the column id
+    assert view["licenseId"] == "CC_40_BY_SA"  # a Socrata license code, not the title
     assert (
         view["publicationStage"] == "published" and view["category"] == "Salud y Protección Social"
     )
@@ -152,3 +156,39 @@ def test_an_asset_created_by_a_run_that_stopped_before_publishing_is_finished(pu
     page = requests.get(f"{publisher.local.url}/resource/{asset}.json", timeout=10)
     assert page.status_code == 200 and len(page.json()) == len(item.frame)  # public, complete
     assert publisher.publish(prepared("indice-mensual-actividad-economica")).outcome == "unchanged"
+
+
+WRITES = ("POST", "PUT", "PATCH", "DELETE")
+
+
+@pytest.mark.parametrize(
+    "slug",
+    ["vacunacion-covid19", "predios-propiedad-distrito", "indice-mensual-actividad-economica"],
+    ids=["row-identifier", "points-and-money", "no-row-identifier"],
+)
+def test_an_unchanged_rerun_sends_zero_writes(publisher, slug):
+    item = prepared(slug)
+    first = publisher.publish(item)
+    publisher.local.clear_request_log()
+    again = publisher.publish(prepared(slug))
+    log = publisher.local.request_log()
+    writes = [(e.method, e.path) for e in log if e.method in WRITES]
+    assert writes == []  # no metadata PUT, no upsert, no working copy
+    assert again.outcome == "unchanged" and again.asset_id == first.asset_id
+    assert any(e.path == f"/api/views/{first.asset_id}.json" for e in log)  # it did look
+
+
+def test_a_changed_description_is_one_put_of_that_key_only(publisher):
+    item = prepared("vacunacion-covid19")
+    outcome = publisher.publish(item)
+    publisher.local.clear_request_log()
+    changed = dataclasses.replace(item.spec, description=item.spec.description + " Revisado.")
+    publisher.portal.update_metadata(outcome.asset_id, changed)
+    [put] = [e for e in publisher.local.request_log() if e.method in WRITES]
+    assert put.path == f"/api/views/{outcome.asset_id}.json"
+    auth = (publisher.local.credentials.key_id, publisher.local.credentials.key_secret)
+    view = requests.get(f"{publisher.local.url}/api/views/{outcome.asset_id}.json", auth=auth)
+    assert view.json()["description"].endswith("Revisado.")
+    publisher.local.clear_request_log()
+    publisher.portal.update_metadata(outcome.asset_id, changed)  # now it agrees: no write
+    assert [e for e in publisher.local.request_log() if e.method in WRITES] == []
