@@ -34,3 +34,19 @@ def project_catalog():
 def dataset_or_none(slug: str):
     catalog = project_catalog()
     return catalog, catalog.dataset(slug)
+
+
+DID_YOU_MEAN = " ¿Quiso decir {options}?"
+
+
+def did_you_mean(wrong: str, known) -> str:
+    """« ¿Quiso decir «vacunacion-covid19»?» for a near miss among `known`; empty if none."""
+    # Deferred: a command loads its engine only when it runs (see datos_cali.cli).
+    import difflib
+
+    close = difflib.get_close_matches(wrong, list(known), n=2)
+    if not close:
+        close = [name for name in known if wrong and (wrong in name or name in wrong)][:2]
+    if not close:
+        return ""
+    return DID_YOU_MEAN.format(options=" o ".join(f"«{name}»" for name in close))

@@ -17,8 +17,8 @@ from urllib.parse import urlsplit, urlunsplit
 from datos_cali.cli.portal import DEFAULT_PORT
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-PROBE = "/_portal/requests.json?limit=1"
-TIMEOUT = 0.5
+PROBE = "/_portal/health"
+TIMEOUT = 2.0
 
 
 @dataclass
@@ -46,9 +46,10 @@ class LocalLinks:
 
 
 def _answers(url: str) -> bool:
+    """Our portal answers its health check (straight to loopback, never through a proxy)."""
+    direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     try:
-        with urllib.request.urlopen(url, timeout=TIMEOUT) as response:
-            json.loads(response.read(65536) or b"null")
-            return response.status == 200
-    except (OSError, ValueError):
+        with direct.open(url, timeout=TIMEOUT) as response:
+            return response.status == 200 and json.loads(response.read(4096)).get("status") == "ok"
+    except (OSError, ValueError, AttributeError):
         return False

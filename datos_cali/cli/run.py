@@ -17,6 +17,7 @@ from datos_cali.cli.common import (
     EXIT_BLOCKED,
     EXIT_COULD_NOT_RUN,
     EXIT_OK,
+    did_you_mean,
     die,
     out,
     project_catalog,
@@ -27,7 +28,6 @@ from datos_cali.spanish import agree, number, quantity
 
 NOTHING_CHOSEN = "Indique conjuntos, o use --all o --due."
 UNKNOWN = "No existe en el catálogo: «{slug}».", "No existen en el catálogo: {slugs}."
-DID_YOU_MEAN = " ¿Quiso decir {options}?"
 NOTHING_DUE = (
     "Nada pendiente: ningún conjunto tiene una actualización pendiente según su frecuencia."
 )
@@ -113,16 +113,8 @@ def run(
 
 def unknown_slugs(unknown: list[str], known) -> str:
     """«No existe en el catálogo: «vacunacion». ¿Quiso decir «vacunacion-covid19»?»"""
-    # Deferred: a command loads its engine only when it runs (see datos_cali.cli).
-    import difflib
-
     text = agree(UNKNOWN, len(unknown), slug=unknown[0], slugs=", ".join(unknown))
-    close = [m for slug in unknown for m in difflib.get_close_matches(slug, list(known), n=2)]
-    if not close:
-        close = [k for slug in unknown for k in known if slug in k or k in slug][:3]
-    if close:
-        text += DID_YOU_MEAN.format(options=" o ".join(f"«{c}»" for c in dict.fromkeys(close)))
-    return text
+    return text + "".join(did_you_mean(slug, known) for slug in unknown)
 
 
 def _run_flows(chosen: list[str] | None):
