@@ -9,6 +9,7 @@ import typer
 from datos_cali.cli.app import compliance_app
 from datos_cali.cli.common import EXIT_OK, out, project_catalog
 from datos_cali.settings import OFFICE_ZONE as ZONE
+from datos_cali.settings import paths
 
 TITLE = "Cumplimiento del plan de apertura {year} (cifras al {as_of})"
 NOT_RECORDED = (
@@ -17,6 +18,10 @@ NOT_RECORDED = (
 )
 NOTHING_RECORDED = "Todavía no hay ejecuciones registradas: no hay cumplimiento que medir."
 OFFICE_FIGURES = " Las cifras que la oficina informó para ese año están en el conjunto «{title}»."
+OFFICE_TOTALS = (
+    " Según las cifras publicadas por la oficina en «{title}», conjuntos comprometidos "
+    "publicados: {published} de {committed}; a tiempo: {on_time} de {committed}."
+)
 INDICATOR = (
     "Plan de apertura (meta 100 %), conjuntos comprometidos publicados: {published} de "
     "{committed} ({share}); a tiempo: {on_time} de {committed} ({share_on_time}); "
@@ -53,19 +58,23 @@ def report_command(
     desactualizados según su frecuencia, y conjuntos nuevos frente a actualizados."""
     # Deferred: a command loads its engine only when it runs (see datos_cali.cli).
     from datos_cali.compliance import compliance_from_ledger
+    from datos_cali.compliance.published import published_figures
     from datos_cali.ledger import open_ledger
 
     catalog = project_catalog()
     with open_ledger() as ledger:
         report = compliance_from_ledger(ledger, catalog, year)
+        published = (
+            None if report.recorded else published_figures(ledger, catalog, report.year, paths())
+        )
     if as_json:
         print(json.dumps(report.to_dict(), ensure_ascii=False))
     else:
-        _print_report(report, catalog)
+        _print_report(report, catalog, published)
     raise typer.Exit(EXIT_OK)
 
 
-def _print_report(report, catalog) -> None:
+def _print_report(report, catalog, published=None) -> None:
     # Deferred: a command loads its engine only when it runs (see datos_cali.cli).
     from datos_cali.compliance import Status
     from datos_cali.compliance.figures import COMPLIANCE_DATASET
@@ -78,6 +87,8 @@ def _print_report(report, catalog) -> None:
     if not report.recorded:
         office = catalog.datasets.get(COMPLIANCE_DATASET)
         figures = OFFICE_FIGURES.format(title=office.title) if office else ""
+        if published is not None:
+            figures = OFFICE_TOTALS.format(**vars(published))
         first = report.first_run.astimezone(ZONE).date().isoformat()
         out.print(NOT_RECORDED.format(year=report.year, first=first, figures=figures))
         return

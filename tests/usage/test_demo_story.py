@@ -12,6 +12,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
+from datos_cali import archive
 from datos_cali.catalog import load_catalog
 from datos_cali.cli.app import app
 from datos_cali.ledger import open_ledger
@@ -84,34 +85,45 @@ def test_a_year_before_the_ledger_says_so_in_one_line_and_counts_stay_within_the
     from datos_cali.ledger.models import RunRecord  # noqa: F401  (the table the run goes in)
 
     started = dt.datetime(2026, 5, 4, 15, 0, tzinfo=dt.UTC)
+    figures = ROOT / "demo" / "cumplimiento-plan-apertura" / "cumplimiento-plan-demo.csv"
+    archived = archive.archive_file(figures, origin={"dataset": "cumplimiento-plan-apertura"})
     with open_ledger() as ledger:
-        ledger.record(
-            {
-                "run_id": "demo-1",
-                "dataset": "vacunacion-covid19",
-                "organismo": "salud",
-                "source_kind": "inbox",
-                "target": "datos.gov.co",
-                "outcome": "published",
-                "started_at": started,
-                "finished_at": started + dt.timedelta(seconds=30),
-                "duration_s": 30.0,
-            }
-        )
+        for number, (slug, organismo, sha) in enumerate(
+            [
+                ("vacunacion-covid19", "salud", None),
+                ("cumplimiento-plan-apertura", "transparencia", archived.sha256),
+            ]
+        ):
+            ledger.record(
+                {
+                    "run_id": f"demo-{number}",
+                    "dataset": slug,
+                    "organismo": organismo,
+                    "source_kind": "inbox",
+                    "source_sha256": sha,
+                    "target": "datos.gov.co",
+                    "outcome": "published",
+                    "started_at": started,
+                    "finished_at": started + dt.timedelta(seconds=30),
+                    "duration_s": 30.0,
+                }
+            )
     before = invoke("compliance", "report", "--year", "2021").stdout.strip()
     assert "\n" not in before
     assert before.startswith(
         "No hay ejecuciones registradas hasta el cierre de 2021: el registro empieza el 2026-05-04"
     )
-    assert "«Cumplimiento del plan de apertura" in before
+    # …and it quotes the office's published figures for that year, from the archived bytes.
+    assert "conjuntos comprometidos publicados: 14 de 14; a tiempo: 11 de 14." in before
     data = json.loads(invoke("compliance", "report", "--year", "2026", "--json").stdout)
     total = data["overall"]
     assert total["published"] <= total["committed"] or total["committed"] == 0
     catalog = len(load_catalog(paths().catalog).datasets)
+    assert len(total["current"]) + len(total["stale"]) == 2  # the two datasets published
     counted = len(total["current"]) + len(total["stale"]) + len(total["never_published"])
     assert counted == catalog
     text = invoke("compliance", "report", "--year", "2026").stdout
     assert (
-        f"Catálogo ({catalog} conjuntos): al día 0 · desactualizados 1 · sin publicar {catalog - 1}."
+        f"Catálogo ({catalog} conjuntos): al día 0 · desactualizados 2 · sin publicar {catalog - 2}."
         in text
     )
