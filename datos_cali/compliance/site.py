@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datos_cali.compliance.figures import COMPLIANCE_DATASET, compliance_figures
 from datos_cali.compliance.history import first_run, load_history
+from datos_cali.compliance.published import published_figures
 from datos_cali.compliance.report import (
     STATUS_ES,
     ComplianceReport,
@@ -19,6 +20,7 @@ from datos_cali.compliance.report import (
 )
 from datos_cali.reportsite import Series, SiteContext, SitePage, bar_chart, csv_file
 from datos_cali.settings import OFFICE_ZONE
+from datos_cali.settings import paths as state_paths
 from datos_cali.spanish import percent
 
 INDEX = "cumplimiento/index.html"
@@ -28,9 +30,12 @@ CSV_FILE = "cumplimiento/cumplimiento.csv"
 
 NOT_RECORDED = """
 <p class="aviso">No hay ejecuciones registradas hasta el cierre de {{ year }}: el registro empieza
-el {{ first }}, así que el cumplimiento de {{ year }} no se puede medir con él.{% if office %} Las
-cifras que la oficina informó para ese año están en el conjunto
-<a href="{{ office_href }}">{{ office }}</a>.{% endif %}</p>
+el {{ first }}, así que el cumplimiento de {{ year }} no se puede medir con él.{% if figures %}
+Según las cifras publicadas por la oficina en <a href="{{ office_href }}">{{ office }}</a>,
+conjuntos comprometidos publicados: {{ figures.published|numero }} de
+{{ figures.committed|numero }}; a tiempo: {{ figures.on_time|numero }} de
+{{ figures.committed|numero }}.{% elif office %} Las cifras que la oficina informó para ese año
+están en el conjunto <a href="{{ office_href }}">{{ office }}</a>.{% endif %}</p>
 {% if other_years %}<p>Otros años: {% for label, link in other_years %}<a href="{{ link }}">{{ label }}</a>{{ " · " if not loop.last }}{% endfor %}</p>{% endif %}
 """
 BODY = """
@@ -138,6 +143,7 @@ def _page(
             year=report.year,
             first=report.first_run.astimezone(OFFICE_ZONE).date().isoformat(),
             office=office.title if office else None,
+            figures=published_figures(context.ledger, context.catalog, report.year, state_paths()),
             office_href=context.href(path, context.dataset_page(COMPLIANCE_DATASET)),
             other_years=other_years,
         )
