@@ -30,11 +30,10 @@ CSV_FILE = "cumplimiento/cumplimiento.csv"
 
 NOT_RECORDED = """
 <p class="aviso">No hay ejecuciones registradas hasta el cierre de {{ year }}: el registro empieza
-el {{ first }}, así que el cumplimiento de {{ year }} no se puede medir con él.{% if figures %}
-Según las cifras publicadas por la oficina en <a href="{{ office_href }}">{{ office }}</a>,
+el {{ first }}, así que el cumplimiento de {{ year }} no se puede medir con él.{% if figures %}{{ " " }}Según las cifras publicadas por la oficina en <a href="{{ office_href }}">{{ office }}</a>,
 conjuntos comprometidos publicados: {{ figures.published|numero }} de
 {{ figures.committed|numero }}; a tiempo: {{ figures.on_time|numero }} de
-{{ figures.committed|numero }}.{% elif office %} Las cifras que la oficina informó para ese año
+{{ figures.committed|numero }}.{% elif office %}{{ " " }}Las cifras que la oficina informó para ese año
 están en el conjunto <a href="{{ office_href }}">{{ office }}</a>.{% endif %}</p>
 {% if other_years %}<p>Otros años: {% for label, link in other_years %}<a href="{{ link }}">{{ label }}</a>{{ " · " if not loop.last }}{% endfor %}</p>{% endif %}
 """

@@ -7,12 +7,11 @@ request the pages make that is not a local file is refused and recorded, and mus
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-from tests.reportsite.conftest import IMAE, ROOT
+from tests.reportsite.conftest import IMAE
 
 pytestmark = pytest.mark.browser
 
@@ -30,7 +29,6 @@ CHROMIUM_ARGS = [
 ORGANISMO = "Departamento Administrativo de Planeación"
 DATASET = "Indicador mensual de actividad económica de Cali"
 BLOCKING_IMPACTS = {"serious", "critical"}
-SCREENSHOTS_ENV = "DATOS_CALI_SCREENSHOTS"
 
 
 MISSING_CHROMIUM = (
@@ -131,10 +129,6 @@ def test_click_from_the_index_to_a_dataset_and_read_its_evidence(populated, page
     shot = tmp_path / "dataset.png"
     page.screenshot(path=str(shot), full_page=True)
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
-    if os.environ.get(SCREENSHOTS_ENV) == "1":
-        target = ROOT / "docs" / "screenshots" / "dataset.png"  # the first screenful, for docs
-        target.parent.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(target))
 
 
 def test_the_keyboard_alone_reaches_a_dataset(populated, page):
