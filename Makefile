@@ -11,7 +11,7 @@ export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export PREFECT_LOGGING_LEVEL ?= WARNING
 
-.PHONY: install system-deps run test test-slow test-fast lint format bench constraints clean
+.PHONY: install system-deps translations screenshots run test test-slow test-fast lint format bench constraints clean
 
 install: $(STAMP)
 
@@ -21,14 +21,18 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
-# Debian packages the tests use for real: Chromium (report-site tests through Playwright),
-# PostgreSQL (the ledger on SQLite and PostgreSQL; Prefect's database in tests/server) and
-# systemd's `systemd-analyze` (verifies the units in ops/systemd; no systemd needs to run).
+# Debian packages the project uses for real: Chromium (report-site tests through Playwright),
+# PostgreSQL (the ledger on SQLite and PostgreSQL; Prefect's database in tests/server), systemd's
+# `systemd-analyze` (verifies the units in ops/systemd; no systemd needs to run), Pango
+# (WeasyPrint's text layout, for the PDF of a dataset's audit page) and poppler-utils (pdftoppm:
+# the tests look at that PDF as PNG).
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium fonts-dejavu-core"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	command -v systemd-analyze >/dev/null 2>&1 || missing="$$missing systemd"; \
+	ldconfig -p | grep -q libpangoft2-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
+	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Instalando paquetes de Debian:$$missing"; \
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
@@ -42,6 +46,16 @@ run: $(STAMP)
 	$(BIN)/datos-cali catalog check
 	$(BIN)/datos-cali demo
 	$(BIN)/datos-cali run --all
+
+# The CLI's Spanish catalog (click's and typer's own words): edit the .po, then compile.
+translations: $(STAMP)
+	$(BIN)/pybabel compile -d datos_cali/cli/locale -D datos_cali -l es
+
+# Screenshots of the auditors' site in docs/screenshots/ (after `make run`): Chromium and the
+# PDF of a dataset's page rendered to PNG.
+screenshots: system-deps $(STAMP)
+	$(BIN)/datos-cali report build
+	$(BIN)/python docs/screenshots/capture.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

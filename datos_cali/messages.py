@@ -37,6 +37,23 @@ FORMAT_OLD_EXCEL = (
 FORMAT_ARCHIVE = (
     "El archivo es un comprimido (ZIP) y no un libro de Excel. Envíe la tabla sin comprimir."
 )
+FORMAT_WORD = (
+    "El archivo es un documento de Word (.docx), no una tabla. Copie la tabla a Excel y "
+    "guárdela como .xlsx o como «CSV UTF-8»."
+)
+FORMAT_ODT = (
+    "El archivo es un documento de texto de LibreOffice (.odt), no una tabla. Copie la tabla a "
+    "una hoja de cálculo y guárdela como .xlsx o como «CSV UTF-8»."
+)
+FORMAT_ODS = (
+    "El archivo es una hoja de cálculo de LibreOffice (.ods). Guárdela como .xlsx o como "
+    "«CSV UTF-8» y envíela de nuevo."
+)
+FORMAT_INSTRUCTIONS_SHEET = (
+    "La primera hoja del libro, «{sheet}», parece de instrucciones y no tiene la tabla de datos. "
+    "Ponga primero la hoja con los datos ({others}) o pida a la Oficina de Transparencia que "
+    "indique la hoja en el catálogo."
+)
 FORMAT_XLSX_BROKEN = "El libro de Excel está dañado o no se puede abrir: {reason}."
 FORMAT_XLSX_BOMB = (
     "El libro de Excel se expande a {size} al descomprimirlo (más de lo permitido, {limit}). "
@@ -64,11 +81,12 @@ ENCODING_CUT_CHARACTER = "termina a mitad de un carácter"
 ENCODING_FOREIGN_BYTES = "tiene bytes que no son de esa codificación"
 
 # --- structure --------------------------------------------------------------------------------
-STRUCTURE_RAGGED = "{count} filas tienen {actual} celdas y el encabezado tiene {expected}."
-STRUCTURE_EMPTY_HEADER = "La columna {position} no tiene nombre en el encabezado y tiene datos."
-STRUCTURE_DUPLICATE_HEADER = (
-    "El encabezado «{header}» aparece {count} veces (columnas {positions})."
+STRUCTURE_RAGGED = (
+    "{count} fila tiene un número de celdas ({actual}) distinto del encabezado ({expected}).",
+    "{count} filas tienen un número de celdas ({actual}) distinto del encabezado ({expected}).",
 )
+STRUCTURE_EMPTY_HEADER = "La columna {position} no tiene nombre en el encabezado y tiene datos."
+STRUCTURE_DUPLICATE_HEADER = "El encabezado «{header}» aparece repetido (columnas {positions})."
 STRUCTURE_DUPLICATE_MATCH = (
     "Las columnas {headers} (posiciones {positions}) corresponden todas a «{title}»: deje solo "
     "una, o declare en el catálogo la posición de cada campo (position: N)."
@@ -78,18 +96,23 @@ STRUCTURE_POSITION_MISMATCH = (
     "¿cambió el orden de las columnas?"
 )
 STRUCTURE_POSITION_MISSING = (
-    "El catálogo espera «{title}» en la columna {position} y el archivo tiene {columns} columnas."
+    "El catálogo espera «{title}» en la columna {position}, más allá de la última del archivo "
+    "(la {columns})."
 )
 STRUCTURE_REPEATED_RESOLVED = "El catálogo declara por posición qué campo es cada una."
 STRUCTURE_UNPARSEABLE = "El archivo no se puede leer como tabla delimitada ({reason})."
-STRUCTURE_DROPPED_EMPTY_COLUMNS = "Se ignoraron {count} columnas vacías sin nombre."
+STRUCTURE_DROPPED_EMPTY_COLUMNS = (
+    "Se ignoró {count} columna vacía sin nombre.",
+    "Se ignoraron {count} columnas vacías sin nombre.",
+)
 
 # --- empty ------------------------------------------------------------------------------------
 EMPTY_NO_HEADER = "El archivo no tiene encabezado ni datos."
 EMPTY_NO_ROWS = "El archivo solo tiene el encabezado: no hay filas de datos."
 
 # --- schema (contract) ------------------------------------------------------------------------
-SCHEMA_MISSING_COLUMN = "Falta la columna «{title}»."
+SCHEMA_MISSING_COLUMN = "Falta la columna «{title}».{suggestion}"
+DID_YOU_MEAN = " ¿Quiso decir «{header}»?"
 SCHEMA_EXTRA_COLUMN = "La columna «{header}» no está en el contrato del conjunto y no se publicará."
 SCHEMA_NOT_NUMBER = "{count} {filas} con «{title}» que no es un número, p. ej. {example}."
 SCHEMA_NOT_INTEGER = "{count} {filas} con «{title}» que no es un número entero, p. ej. {example}."

@@ -19,3 +19,14 @@ def decimal(value: float | None, places: int = 2) -> str:
 def percent(share: float | None) -> str:
     """A share (0–1) as a percentage."""
     return DASH if share is None else f"{decimal(100 * share, 1)} %"
+
+
+def quantity(count: int, singular: str, plural: str | None = None) -> str:
+    """«1 fila», «1.320 filas»: the noun agrees with the number (`plural` when not just +s)."""
+    return f"{number(count)} {singular if count == 1 else (plural or singular + 's')}"
+
+
+def agree(forms: tuple[str, str], count: int, **values: object) -> str:
+    """The singular or the plural sentence for `count` (`{count}` in it, written as people
+    read it): message constants that count something are a (singular, plural) pair."""
+    return forms[0 if count == 1 else 1].format(count=number(count), **values)

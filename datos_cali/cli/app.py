@@ -1,32 +1,35 @@
 """The typer application objects; command modules register themselves on these."""
 
-import typer
+from datos_cali.cli import language
+from datos_cali.cli.language import SpanishTyper
 
-app = typer.Typer(
+language.install()
+
+app = SpanishTyper(
     name="datos-cali",
     help="Canal de publicación de datos abiertos de la Alcaldía de Santiago de Cali.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-catalog_app = typer.Typer(
+catalog_app = SpanishTyper(
     help="Revisar y listar el catálogo de conjuntos de datos.", no_args_is_help=True
 )
 app.add_typer(catalog_app, name="catalog")
-portal_app = typer.Typer(
+portal_app = SpanishTyper(
     help="El portal local (Socrata y CKAN) para pruebas y ejecuciones sin credenciales.",
     no_args_is_help=True,
 )
 app.add_typer(portal_app, name="portal")
-report_app = typer.Typer(
+report_app = SpanishTyper(
     help="El sitio de informes de calidad para auditores.", no_args_is_help=True
 )
 app.add_typer(report_app, name="report")
-usage_app = typer.Typer(
+usage_app = SpanishTyper(
     help="Visitas y descargas de los conjuntos publicados.", no_args_is_help=True
 )
 app.add_typer(usage_app, name="usage")
-compliance_app = typer.Typer(
+compliance_app = SpanishTyper(
     help="Cumplimiento del plan de apertura de cada organismo.", no_args_is_help=True
 )
 app.add_typer(compliance_app, name="compliance")

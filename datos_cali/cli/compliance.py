@@ -8,14 +8,27 @@ import typer
 
 from datos_cali.cli.app import compliance_app
 from datos_cali.cli.common import EXIT_OK, out, project_catalog
+from datos_cali.settings import OFFICE_ZONE as ZONE
+from datos_cali.settings import paths
 
 TITLE = "Cumplimiento del plan de apertura {year} (cifras al {as_of})"
-INDICATOR = (
-    "Indicador del plan (meta 100 %): {published} de {committed} conjuntos comprometidos "
-    "publicados ({share}); a tiempo: {on_time} ({share_on_time})."
+NOT_RECORDED = (
+    "No hay ejecuciones registradas hasta el cierre de {year}: el registro empieza el {first}, "
+    "así que el cumplimiento de {year} no se puede medir con él.{figures}"
 )
-CURRENCY = "Conjuntos al día: {current} · desactualizados: {stale} · sin publicar: {never}."
-ACTIVITY = "En {year}: {new} conjuntos nuevos y {updated} actualizados."
+NOTHING_RECORDED = "Todavía no hay ejecuciones registradas: no hay cumplimiento que medir."
+OFFICE_FIGURES = " Las cifras que la oficina informó para ese año están en el conjunto «{title}»."
+OFFICE_TOTALS = (
+    " Según las cifras publicadas por la oficina en «{title}», conjuntos comprometidos "
+    "publicados: {published} de {committed}; a tiempo: {on_time} de {committed}."
+)
+INDICATOR = (
+    "Plan de apertura (meta 100 %), conjuntos comprometidos publicados: {published} de "
+    "{committed} ({share}); a tiempo: {on_time} de {committed} ({share_on_time}); "
+    "sin publicar: {missing} de {committed} (vencidos: {overdue}; pendientes: {pending})."
+)
+CURRENCY = "Catálogo ({size}): al día {current} · desactualizados {stale} · sin publicar {never}."
+ACTIVITY = "En {year}: {new} y {updated}."
 NO_PLAN = "Ningún organismo tiene plan de apertura para {year}."
 SUMMARY_HEADERS = (
     "Compromisos",
@@ -32,7 +45,10 @@ SUMMARY_HEADERS = (
 @compliance_app.command("report")
 def report_command(
     year: int | None = typer.Option(
-        None, "--year", help="Año del plan (por defecto, el año en curso o el último con plan)."
+        None,
+        "--year",
+        metavar="AÑO",
+        help="Año del plan (por defecto, el año en curso o el último con plan).",
     ),
     as_json: bool = typer.Option(
         False, "--json", help="Imprimir un único objeto JSON en la salida estándar."
@@ -42,24 +58,43 @@ def report_command(
     desactualizados según su frecuencia, y conjuntos nuevos frente a actualizados."""
     # Deferred: a command loads its engine only when it runs (see datos_cali.cli).
     from datos_cali.compliance import compliance_from_ledger
+    from datos_cali.compliance.published import published_figures
     from datos_cali.ledger import open_ledger
 
+    catalog = project_catalog()
     with open_ledger() as ledger:
-        report = compliance_from_ledger(ledger, project_catalog(), year)
+        report = compliance_from_ledger(ledger, catalog, year)
+        published = (
+            None if report.recorded else published_figures(ledger, catalog, report.year, paths())
+        )
     if as_json:
         print(json.dumps(report.to_dict(), ensure_ascii=False))
     else:
-        _print_report(report)
+        _print_report(report, catalog, published)
     raise typer.Exit(EXIT_OK)
 
 
-def _print_report(report) -> None:
+def _print_report(report, catalog, published=None) -> None:
     # Deferred: a command loads its engine only when it runs (see datos_cali.cli).
-    from datos_cali.spanish import percent
+    from datos_cali.compliance import Status
+    from datos_cali.compliance.figures import COMPLIANCE_DATASET
+    from datos_cali.spanish import percent, quantity
 
     total = report.overall
+    if report.first_run is None:
+        out.print(NOTHING_RECORDED)
+        return
+    if not report.recorded:
+        office = catalog.datasets.get(COMPLIANCE_DATASET)
+        figures = OFFICE_FIGURES.format(title=office.title) if office else ""
+        if published is not None:
+            figures = OFFICE_TOTALS.format(**vars(published))
+        first = report.first_run.astimezone(ZONE).date().isoformat()
+        out.print(NOT_RECORDED.format(year=report.year, first=first, figures=figures))
+        return
     out.print(f"[bold]{TITLE.format(year=report.year, as_of=report.cut_day.isoformat())}[/]")
     if total.committed:
+        statuses = [c.status for c in total.commitments]
         out.print(
             INDICATOR.format(
                 published=total.published,
@@ -67,16 +102,28 @@ def _print_report(report) -> None:
                 share=percent(total.share_published),
                 on_time=total.on_time,
                 share_on_time=percent(total.share_on_time),
+                missing=total.committed - total.published,
+                overdue=statuses.count(Status.OVERDUE),
+                pending=statuses.count(Status.PENDING),
             )
         )
     else:
         out.print(NO_PLAN.format(year=report.year))
     out.print(
         CURRENCY.format(
-            current=len(total.current), stale=len(total.stale), never=len(total.never_published)
+            size=quantity(report.catalog_size, "conjunto"),
+            current=len(total.current),
+            stale=len(total.stale),
+            never=len(total.never_published),
         )
     )
-    out.print(ACTIVITY.format(year=report.year, new=len(total.new), updated=len(total.updated)))
+    out.print(
+        ACTIVITY.format(
+            year=report.year,
+            new=quantity(len(total.new), "conjunto nuevo", "conjuntos nuevos"),
+            updated=quantity(len(total.updated), "actualizado", "actualizados"),
+        )
+    )
     out.print(_summary_table(report))
     missed = [c for c in total.commitments if c.status != "on_time"]
     if missed:
@@ -133,8 +180,6 @@ def _commitments_table(commitments):
 def _stale_table(stale):
     # Deferred: a command loads its engine only when it runs (see datos_cali.cli).
     from rich.table import Table
-
-    from datos_cali.compliance.report import ZONE
 
     table = Table(title="Conjuntos desactualizados", title_justify="left")
     for header in ("Conjunto", "Frecuencia", "Última actualización", "Días de atraso"):

@@ -55,16 +55,22 @@ def _announce(portal, folder: Path, settings) -> None:
 @portal_app.command("serve")
 def serve(
     port: int = typer.Option(
-        DEFAULT_PORT, "--port", "-p", help="Puerto en 127.0.0.1 (0 = uno libre cualquiera)."
+        DEFAULT_PORT,
+        "--port",
+        "-p",
+        metavar="PUERTO",
+        help="Puerto en 127.0.0.1 (0 = uno libre cualquiera).",
     ),
     data: Path | None = typer.Option(
         None,
         "--data",
+        metavar="CARPETA",
         help="Carpeta donde el portal guarda sus datos (por omisión, <estado>/portal).",
     ),
     faults: str = typer.Option(
         "",
         "--faults",
+        metavar="FALLAS",
         envvar=FAULTS_ENV,
         help="Fallas simuladas, p. ej. «seed=3,rate_429=0.1,rate_reset=0.05,latency_ms=20».",
     ),

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 import os
 import shutil
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
 
 import typer
 
@@ -12,21 +17,46 @@ from datos_cali.cli.common import (
     EXIT_BLOCKED,
     EXIT_COULD_NOT_RUN,
     EXIT_OK,
+    did_you_mean,
     die,
     out,
     project_catalog,
 )
 from datos_cali.outcomes import Outcome
-from datos_cali.settings import paths
+from datos_cali.settings import OFFICE_ZONE, paths
+from datos_cali.spanish import agree, number, quantity
 
 NOTHING_CHOSEN = "Indique conjuntos, o use --all o --due."
-UNKNOWN = "No existen en el catálogo: {slugs}."
+UNKNOWN = "No existe en el catálogo: «{slug}».", "No existen en el catálogo: {slugs}."
+NOTHING_DUE = (
+    "Nada pendiente: ningún conjunto tiene una actualización pendiente según su frecuencia."
+)
+NOTHING_RUN = "No se ejecutó ningún conjunto."
+LOCAL_PORTAL_STOPPED = (
+    "El portal local de esta ejecución ya se detuvo. Para ver los conjuntos publicados, "
+    "inicie el portal local con «make serve» (o «datos-cali portal serve») y abra {url}"
+)
+LOG_LINE = "Avisos técnicos de las bibliotecas: {count} (guardados en {log})."
 STYLE = {
     Outcome.PUBLISHED: "green",
     Outcome.UNCHANGED: "cyan",
     Outcome.REJECTED: "red",
     Outcome.FAILED: "bold red",
 }
+# Loggers whose records are the libraries' business, not the office's: to the run's log.
+QUIET_LOGGERS = ("py.warnings", "great_expectations")
+DETAIL_WIDTH = 28
+SUMMARY_COLUMNS = (
+    ("Conjunto", "left"),
+    ("Organismo", "left"),
+    ("Portal", "left"),
+    ("Resultado", "left"),
+    ("Filas", "right"),
+    ("Nuevas", "right"),
+    ("Cambiadas", "right"),
+    ("Borradas", "right"),
+    ("Detalle", "left"),
+)
 
 
 def prefect_defaults() -> None:
@@ -47,7 +77,9 @@ def prefect_defaults() -> None:
 
 @app.command()
 def run(
-    slugs: list[str] = typer.Argument(None, help="Identificadores de los conjuntos a publicar."),
+    slugs: list[str] = typer.Argument(
+        None, metavar="CONJUNTO", help="Identificadores de los conjuntos a publicar."
+    ),
     all_datasets: bool = typer.Option(
         False, "--all", help="Publicar todos los conjuntos del catálogo."
     ),
@@ -67,16 +99,22 @@ def run(
     elif slugs:
         unknown = [s for s in slugs if s not in catalog.datasets]
         if unknown:
-            die(UNKNOWN.format(slugs=", ".join(unknown)))
+            die(unknown_slugs(unknown, catalog.datasets))
         chosen = list(dict.fromkeys(slugs))
     elif not due_only:
         die(NOTHING_CHOSEN)
     else:
         chosen = None
     results = _run_flows(chosen)
-    _print_summary(results)
+    _print_summary(results, due=chosen is None)
     bad = [r for r in results if r.outcome in (Outcome.FAILED, Outcome.REJECTED)]
     raise typer.Exit(EXIT_BLOCKED if bad else EXIT_OK)
+
+
+def unknown_slugs(unknown: list[str], known) -> str:
+    """«No existe en el catálogo: «vacunacion». ¿Quiso decir «vacunacion-covid19»?»"""
+    text = agree(UNKNOWN, len(unknown), slug=unknown[0], slugs=", ".join(unknown))
+    return text + "".join(did_you_mean(slug, known) for slug in unknown)
 
 
 def _run_flows(chosen: list[str] | None):
@@ -109,56 +147,135 @@ def _run_flows(chosen: list[str] | None):
 
         unsubscribe = events.subscribe(on_event)
         try:
-            if chosen is None:
-                results = publish_due()
-            elif len(chosen) == 1:
-                results = [publish_dataset(chosen[0])]
-            else:
-                results = publish_many(chosen)
+            with third_party_warnings(run_log()) as log:
+                if chosen is None:
+                    results = publish_due()
+                elif len(chosen) == 1:
+                    results = [publish_dataset(chosen[0])]
+                else:
+                    results = publish_many(chosen)
         finally:
             unsubscribe()
             common.close()
+    if log.count:
+        out.print(LOG_LINE.format(count=number(log.count), log=log.path))
     return results
 
 
-def _print_summary(results) -> None:
+def run_log() -> Path:
+    folder = paths().state / "logs"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"ejecucion-{dt.datetime.now(OFFICE_ZONE):%Y%m%dT%H%M%S}.log"
+
+
+@dataclass
+class _Log:
+    path: Path
+    count: int = 0
+
+
+@contextmanager
+def third_party_warnings(path: Path):
+    """Libraries' warnings (Great Expectations' «This pattern is interpreted as a regular
+    expression…», Prefect's) go to the run's log file instead of over the progress bar.
+
+    Python's warnings reach logging through `logging.captureWarnings` (Prefect turns it on);
+    for the run, the loggers they use write only to `path`.
+    """
+    log = _Log(path)
+    handler = logging.FileHandler(path, encoding="utf-8", delay=True)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    counter = logging.Handler()
+    counter.emit = lambda record: setattr(log, "count", log.count + 1)  # type: ignore[method-assign]
+    logging.captureWarnings(True)
+    saved = {}
+    for name in QUIET_LOGGERS:
+        logger = logging.getLogger(name)
+        saved[name] = (logger.handlers[:], logger.propagate)
+        logger.handlers = [handler, counter]
+        logger.propagate = False
+    try:
+        yield log
+    finally:
+        for name, (handlers, propagate) in saved.items():
+            logger = logging.getLogger(name)
+            logger.handlers, logger.propagate = handlers, propagate
+        handler.close()
+
+
+def _print_summary(results, *, due: bool = False) -> None:
+    """One row per dataset and portal: rows created, updated and deleted on that portal."""
     # Deferred: a command loads its engine only when it runs (see datos_cali.cli).
     from rich.table import Table
 
-    table = Table(title="Resumen de la ejecución")
-    for header, justify in (
-        ("Conjunto", "left"),
-        ("Resultado", "left"),
-        ("Filas", "right"),
-        ("Nuevas", "right"),
-        ("Cambiadas", "right"),
-        ("Borradas", "right"),
-        ("Err./Adv.", "right"),
-    ):
+    if not results:
+        out.print(NOTHING_DUE if due else NOTHING_RUN)
+        return
+    catalog = project_catalog()
+    table = Table(title="Resumen de la ejecución", title_justify="left")
+    for header, justify in SUMMARY_COLUMNS:
+        whole = header in ("Conjunto", "Organismo", "Portal", "Resultado")
         table.add_column(
-            header, justify=justify, overflow="fold", no_wrap=header in ("Conjunto", "Resultado")
+            header,
+            justify=justify,
+            overflow="fold",
+            no_wrap=whole,
+            min_width=DETAIL_WIDTH if header == "Detalle" else None,
         )
     for run in sorted(results, key=lambda r: r.slug):
-        table.add_row(
-            run.slug,
-            f"[{STYLE[run.outcome]}]{run.outcome.label}[/]",
-            "" if run.rows is None else str(run.rows),
-            str(sum(t.created for t in run.targets)),
-            str(sum(t.updated for t in run.targets)),
-            str(sum(t.deleted for t in run.targets)),
-            f"{run.errors}/{run.warnings}",
-        )
+        entry = catalog.datasets.get(run.slug)
+        organismo = run.organismo or (entry.organismo if entry else "")
+        detail = _detail(run)
+        for target in run.targets or [None]:
+            outcome = target.outcome if target else run.outcome
+            table.add_row(
+                run.slug,
+                organismo,
+                target.target if target else "—",
+                f"[{_style(outcome)}]{outcome.label}[/]",
+                "" if run.rows is None else number(run.rows),
+                number(target.created) if target else "",
+                number(target.updated) if target else "",
+                number(target.deleted) if target else "",
+                (target.error if target and target.error else detail) or "",
+            )
+            detail = None if target else detail  # the dataset's detail once, on its first row
     out.print(table)
+    _print_where(results)
+
+
+def _detail(run) -> str:
+    """Why it ended so, in a few words: the rejection's cause, the failure, or its warnings."""
+    if run.outcome == Outcome.REJECTED:
+        return run.cause or run.message or ""
+    if run.message and not run.targets:
+        return run.message
+    if run.warnings:
+        return quantity(run.warnings, "advertencia")
+    return ""
+
+
+def _style(outcome: Outcome) -> str:
+    return STYLE.get(outcome, "bold")
+
+
+def _print_where(results) -> None:
+    """Where to look: the run's JSON report and each portal's page, if someone can open it."""
+    # Deferred: a command loads its engine only when it runs (see datos_cali.cli).
+    from datos_cali.cli.local_links import LocalLinks
+
+    links = LocalLinks.find()
     out.print("[bold]Dónde mirar:[/]")
     for run in sorted(results, key=lambda r: r.slug):
         out.print(f"  {run.slug}: informe {run.report_path}")
         for target in run.targets:
-            line = target.url or ""
-            if target.error:
-                line = f"[red]{target.error}[/]"
-            out.print(f"    {target.target}: {line}")
-        if run.message and not run.targets:
-            out.print(f"    {run.message}")
+            if target.error or not target.url:
+                continue
+            url = links.url(target.url)
+            if url:
+                out.print(f"    {target.target}: {url}")
+    if links.stopped:
+        out.print(LOCAL_PORTAL_STOPPED.format(url=links.persistent))
     site = paths().reports / "site" / "index.html"
     if site.exists():
         out.print(f"[bold]Sitio de informes para auditores:[/] {site}")
@@ -179,7 +296,25 @@ def demo() -> None:
         shutil.copyfile(source, folder / source.name)
         copied += 1
     out.print(f"Se copiaron {copied} envíos de demostración a {where.inbox}.")
+    _demo_usage(catalog, where)
     raise typer.Exit(EXIT_OK if copied else EXIT_COULD_NOT_RUN)
+
+
+def _demo_usage(catalog, where) -> None:
+    """The demo's monthly usage figures (its 2021) become readings of those months, so the usage
+    report of 2021 shows what the demo publishes (`datos-cali usage import`)."""
+    # Deferred: a command loads its engine only when it runs (see datos_cali.cli).
+    from datos_cali.cli.usage import print_imported
+    from datos_cali.ledger import open_ledger
+    from datos_cali.usage import USAGE_DATASET
+    from datos_cali.usage.imported import import_monthly_figures
+
+    dataset = catalog.datasets.get(USAGE_DATASET)
+    if dataset is None or not dataset.demo:
+        return
+    with open_ledger() as ledger:
+        done = import_monthly_figures(where.root / dataset.demo, catalog, where.schemas, ledger)
+    print_imported(done)
 
 
 @app.command()

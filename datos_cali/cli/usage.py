@@ -6,16 +6,35 @@ import csv
 import datetime as dt
 import json
 import sys
+from pathlib import Path
 
 import typer
 
 from datos_cali.cli.app import usage_app
 from datos_cali.cli.common import EXIT_BLOCKED, EXIT_OK, die, out, project_catalog
 from datos_cali.settings import paths
+from datos_cali.spanish import agree
 
 BOTH_FORMATS = "Use --json o --csv, no ambos."
+IMPORT_FILE_HELP = "CSV con las columnas del conjunto uso-portales-datos-abiertos."
+NO_FILE = "No se encuentra el archivo «{path}»."
 NOTHING_PUBLISHED = "No hay conjuntos publicados todavía: no hay contadores que leer."
-NO_READINGS = "Todavía no hay lecturas de uso{year}. Ejecute «datos-cali usage collect»."
+NO_READINGS = "Todavía no hay lecturas de uso. Ejecute «datos-cali usage collect»."
+NO_READINGS_YEAR = "No hay lecturas de uso de {year}: las lecturas guardadas empiezan el {first}."
+IMPORTED_LINE = (
+    "Incluye lecturas de fin de mes importadas de las cifras mensuales de la oficina "
+    "(«datos-cali usage import»)."
+)
+IMPORTED_DONE = (
+    "Se guardó {count} lectura de fin de mes de {years}; "
+    "«datos-cali usage report --year {last}» la muestra.",
+    "Se guardaron {count} lecturas de fin de mes de {years}; "
+    "«datos-cali usage report --year {last}» las muestra.",
+)
+IMPORTED_BEFORE = (
+    "La lectura de fin de mes de {years} ya estaba guardada.",
+    "Las {count} lecturas de fin de mes de {years} ya estaban guardadas.",
+)
 KEPT = {True: "guardada", False: "ya había una hoy"}
 REPORT_TITLE = "Uso de los datos abiertos{year}"
 SUMMARY = (
@@ -76,7 +95,9 @@ def collect_command() -> None:
 
 @usage_app.command("report")
 def report_command(
-    year: int | None = typer.Option(None, "--year", help="Solo este año (por defecto, todo)."),
+    year: int | None = typer.Option(
+        None, "--year", metavar="AÑO", help="Solo este año (por defecto, todo)."
+    ),
     as_json: bool = typer.Option(
         False, "--json", help="Imprimir un único objeto JSON en la salida estándar."
     ),
@@ -105,13 +126,45 @@ def report_command(
     raise typer.Exit(EXIT_OK)
 
 
+@usage_app.command("import")
+def import_command(
+    file: Path = typer.Argument(..., metavar="ARCHIVO", help=IMPORT_FILE_HELP),
+) -> None:
+    """Guarda cifras mensuales de uso anteriores a las lecturas diarias (un archivo con la forma
+    del conjunto uso-portales-datos-abiertos) como lecturas de fin de mes."""
+    # Deferred: a command loads its engine only when it runs (see datos_cali.cli).
+    from datos_cali.ledger import open_ledger
+    from datos_cali.usage.imported import FiguresError, import_monthly_figures
+
+    if not file.is_file():
+        die(NO_FILE.format(path=file))
+    try:
+        with open_ledger() as ledger:
+            done = import_monthly_figures(file, project_catalog(), paths().schemas, ledger)
+    except FiguresError as exc:
+        die(str(exc))
+    print_imported(done)
+    raise typer.Exit(EXIT_OK)
+
+
+def print_imported(done) -> None:
+    years = ", ".join(map(str, done.years))
+    if done.stored == 0:
+        out.print(agree(IMPORTED_BEFORE, done.readings, years=years))
+        return
+    out.print(agree(IMPORTED_DONE, done.stored, years=years, last=done.years[-1]))
+
+
 def _print_report(report) -> None:
     # Deferred: a command loads its engine only when it runs (see datos_cali.cli).
     from datos_cali.spanish import decimal, number
 
     suffix = f" de {report.year}" if report.year else ""
     if report.empty:
-        out.print(NO_READINGS.format(year=f" en {report.year}" if report.year else ""))
+        if report.year and report.readings_from:
+            out.print(NO_READINGS_YEAR.format(year=report.year, first=report.readings_from))
+        else:
+            out.print(NO_READINGS)
         return
     out.print(f"[bold]{REPORT_TITLE.format(year=suffix)}[/]")
     out.print(
@@ -123,6 +176,8 @@ def _print_report(report) -> None:
             ratio=decimal(report.total.downloads_per_visit),
         )
     )
+    if report.imported_days:
+        out.print(IMPORTED_LINE)
     if report.resets:
         out.print(RESETS.format(count=report.resets))
     for name in ("portal", "year", "month", "organismo"):

@@ -16,10 +16,13 @@ from datos_cali.cli.common import (
     EXIT_COULD_NOT_RUN,
     EXIT_OK,
     dataset_or_none,
+    did_you_mean,
     err,
     out,
 )
+from datos_cali.explain import kind_name
 from datos_cali.settings import paths
+from datos_cali.spanish import quantity
 
 
 def _could_not_run(file: Path, slug: str, kind: str, code: str, message: str, as_json: bool):
@@ -80,7 +83,9 @@ def _unknown_dataset(catalog, slug: str) -> tuple[str, str]:
 
 @app.command()
 def validate(
-    file: Path = typer.Argument(..., help="Archivo a revisar (CSV, TSV o Excel .xlsx)."),
+    file: Path = typer.Argument(
+        ..., metavar="ARCHIVO", help="Archivo a revisar (CSV, TSV o Excel .xlsx)."
+    ),
     dataset: str = typer.Option(
         ..., "--dataset", "-d", help="Identificador del conjunto en el catálogo."
     ),
@@ -102,6 +107,8 @@ def validate(
     catalog, entry = dataset_or_none(dataset)
     if entry is None:
         code, message = _unknown_dataset(catalog, dataset)
+        if code == "conjunto_desconocido":
+            message += did_you_mean(dataset, catalog.datasets)
         _could_not_run(file, dataset, "metadata", code, message, as_json)
     try:
         contract = load_contract(entry.schema_name, paths().schemas)
@@ -131,7 +138,8 @@ def _print_human(result) -> None:
 
     out.print(f"[bold]Archivo:[/] {result.file}")
     out.print(
-        f"[bold]Conjunto:[/] {result.dataset} — {result.rows} filas, {len(result.columns)} columnas"
+        f"[bold]Conjunto:[/] {result.dataset} — {quantity(result.rows, 'fila')}, "
+        f"{quantity(len(result.columns), 'columna')}"
     )
     for title, findings, style in (
         ("Errores (impiden publicar)", result.errors, "red"),
@@ -149,7 +157,7 @@ def _print_human(result) -> None:
                 "…" if finding.count > 5 and finding.rows else ""
             )
             table.add_row(
-                finding.kind.value,
+                kind_name(finding.kind),
                 escape(_column_cell(finding)),
                 rows or "—",
                 escape(finding.for_organismo()),
@@ -177,11 +185,11 @@ def _print_scores(result) -> None:
     from datos_cali.quality import registry
 
     names = {criterion.id: criterion.name for criterion in registry()}
-    scores = " · ".join(
-        f"{names.get(key, key)} {quality_messages.decimal(value)}"
+    scores = " · ".join(  # a no-break space keeps each name with its score
+        f"{names.get(key, key)}\u00a0{quality_messages.decimal(value)}"
         for key, value in result.scores.items()
     )
-    out.print(f"[bold]{quality_messages.SCORES_TITLE}:[/] {scores}")
+    out.print(f"[bold]{quality_messages.SCORES_TITLE}:[/] {scores}", soft_wrap=False)
     if result.overall is not None:
         overall = quality_messages.SCORES_OVERALL.format(
             value=quality_messages.decimal(result.overall)

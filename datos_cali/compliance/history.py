@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from datos_cali.ledger.models import RunRecord
 from datos_cali.outcomes import NO_TARGET, Outcome
@@ -72,3 +72,13 @@ def last_successes(history: Iterable[Publication]) -> dict[str, dt.datetime]:
         if item.dataset not in found or item.at > found[item.dataset]:
             found[item.dataset] = item.at
     return found
+
+
+def first_run(ledger) -> dt.datetime | None:
+    """When the ledger's first run (of any outcome) started: before it, nothing was recorded."""
+    engine = getattr(ledger, "engine", ledger)
+    with engine.connect() as connection:
+        moment = connection.execute(select(func.min(RunRecord.started_at))).scalar_one()
+    if moment is not None and moment.tzinfo is None:  # SQLite hands back naive UTC
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment

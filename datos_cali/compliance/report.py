@@ -27,6 +27,7 @@ from datos_cali.catalog import Catalog
 from datos_cali.compliance.history import (
     Publication,
     first_publications,
+    first_run,
     last_successes,
     load_history,
     until,
@@ -151,6 +152,18 @@ class ComplianceReport:
     as_of: dt.datetime  # figures include what happened before this moment
     organismos: list[OrganismoCompliance]
     overall: OrganismoCompliance
+    first_run: dt.datetime | None = None  # the ledger's first run, of any outcome
+
+    @property
+    def recorded(self) -> bool:
+        """The ledger holds runs from before the year's close: its figures can be measured.
+        Unknown (no `first_run` given) counts as recorded."""
+        return self.first_run is None or self.first_run < self.as_of
+
+    @property
+    def catalog_size(self) -> int:
+        total = self.overall
+        return len(total.current) + len(total.stale) + len(total.never_published)
 
     @property
     def cut_day(self) -> dt.date:
@@ -163,6 +176,8 @@ class ComplianceReport:
             "cut_day": self.cut_day.isoformat(),
             "overall": self.overall.to_dict(),
             "organismos": [o.to_dict() for o in self.organismos],
+            "recorded": self.recorded,
+            "first_run": self.first_run.isoformat() if self.first_run else None,
         }
 
 
@@ -280,4 +295,6 @@ def compliance_from_ledger(
     """The report of `year` (default: `default_year`) from the ledger (a Ledger or its engine)."""
     moment = now or dt.datetime.now(dt.UTC)
     chosen = year if year is not None else default_year(catalog, moment)
-    return compliance_report(catalog, load_history(ledger), chosen, moment)
+    report = compliance_report(catalog, load_history(ledger), chosen, moment)
+    report.first_run = first_run(ledger)
+    return report

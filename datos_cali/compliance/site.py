@@ -7,8 +7,9 @@ package is imported only here.
 
 from __future__ import annotations
 
-from datos_cali.compliance.figures import compliance_figures
-from datos_cali.compliance.history import load_history
+from datos_cali.compliance.figures import COMPLIANCE_DATASET, compliance_figures
+from datos_cali.compliance.history import first_run, load_history
+from datos_cali.compliance.published import published_figures
 from datos_cali.compliance.report import (
     STATUS_ES,
     ComplianceReport,
@@ -18,6 +19,8 @@ from datos_cali.compliance.report import (
     plan_years,
 )
 from datos_cali.reportsite import Series, SiteContext, SitePage, bar_chart, csv_file
+from datos_cali.settings import OFFICE_ZONE
+from datos_cali.settings import paths as state_paths
 from datos_cali.spanish import percent
 
 INDEX = "cumplimiento/index.html"
@@ -25,18 +28,28 @@ TITLE = "Cumplimiento del plan de apertura {year}"
 NAV = "Cumplimiento"
 CSV_FILE = "cumplimiento/cumplimiento.csv"
 
+NOT_RECORDED = """
+<p class="aviso">No hay ejecuciones registradas hasta el cierre de {{ year }}: el registro empieza
+el {{ first }}, así que el cumplimiento de {{ year }} no se puede medir con él.{% if figures %}{{ " " }}Según las cifras publicadas por la oficina en <a href="{{ office_href }}">{{ office }}</a>,
+conjuntos comprometidos publicados: {{ figures.published|numero }} de
+{{ figures.committed|numero }}; a tiempo: {{ figures.on_time|numero }} de
+{{ figures.committed|numero }}.{% elif office %}{{ " " }}Las cifras que la oficina informó para ese año
+están en el conjunto <a href="{{ office_href }}">{{ office }}</a>.{% endif %}</p>
+{% if other_years %}<p>Otros años: {% for label, link in other_years %}<a href="{{ link }}">{{ label }}</a>{{ " · " if not loop.last }}{% endfor %}</p>{% endif %}
+"""
 BODY = """
 {% from "macros.html" import scroll_table %}
 <p>Cifras {% if closed %}al cierre del año ({{ report.cut_day.isoformat() }}){% else %}al
 {{ report.cut_day.isoformat() }}{% endif %}, según el registro de ejecuciones.
-{% if total.committed %}Indicador del plan anticorrupción (meta 100 %):
-<strong>{{ total.published|numero }} de {{ total.committed|numero }}</strong> conjuntos
-comprometidos publicados ({{ pct(total.share_published) }}); a tiempo:
-{{ total.on_time|numero }} ({{ pct(total.share_on_time) }}).{% else %}Ningún organismo tiene
-compromisos en el plan de este año.{% endif %}{{ " " }}Conjuntos al día: {{ total.current|length|numero }}; desactualizados:
-{{ total.stale|length|numero }}; sin publicar: {{ total.never_published|length|numero }}.
-Conjuntos nuevos en el año: {{ total.new|length|numero }}; actualizados:
-{{ total.updated|length|numero }}.</p>
+{% if total.committed %}Indicador del plan anticorrupción (meta 100 %), conjuntos comprometidos
+publicados: <strong>{{ total.published|numero }} de {{ total.committed|numero }}</strong>
+({{ pct(total.share_published) }}); a tiempo: {{ total.on_time|numero }} de
+{{ total.committed|numero }} ({{ pct(total.share_on_time) }}).{% else %}Ningún organismo tiene
+compromisos en el plan de este año.{% endif %}</p>
+<p>De los {{ report.catalog_size|numero }} conjuntos del catálogo: al día {{ total.current|length|numero }};
+desactualizados {{ total.stale|length|numero }}; sin publicar {{ total.never_published|length|numero }}.
+En el año: {{ total.new|length|numero }} {{ "conjunto nuevo" if total.new|length == 1 else "conjuntos nuevos" }} y
+{{ total.updated|length|numero }} {{ "actualizado" if total.updated|length == 1 else "actualizados" }}.</p>
 {% if other_years %}<p>Otros años: {% for label, link in other_years %}<a href="{{ link }}">{{ label }}</a>{{ " · " if not loop.last }}{% endfor %}</p>{% endif %}
 <h2>Por organismo</h2>
 {{ chart }}
@@ -103,10 +116,13 @@ def pages(context: SiteContext) -> list[SitePage]:
     paths = {year: INDEX if year == chosen else f"cumplimiento/{year}.html" for year in years}
     rows = compliance_figures(context.catalog, history, context.now)
     data = csv_file(rows) if rows else None
-    return [
-        _page(context, compliance_report(context.catalog, history, year, context.now), paths, data)
-        for year in years
-    ]
+    started = first_run(context.ledger)
+    pages = []
+    for year in years:
+        report = compliance_report(context.catalog, history, year, context.now)
+        report.first_run = started
+        pages.append(_page(context, report, paths, data))
+    return pages
 
 
 def _page(
@@ -114,6 +130,29 @@ def _page(
 ) -> SitePage:
     """One year's page; every one links the CSV of all years, which the index page carries."""
     path = paths[report.year]
+    other_years = [
+        (str(year), context.href(path, other))
+        for year, other in sorted(paths.items())
+        if year != report.year
+    ]
+    if report.first_run is not None and not report.recorded:
+        office = context.catalog.datasets.get(COMPLIANCE_DATASET)
+        body = context.fragment(
+            NOT_RECORDED,
+            year=report.year,
+            first=report.first_run.astimezone(OFFICE_ZONE).date().isoformat(),
+            office=office.title if office else None,
+            figures=published_figures(context.ledger, context.catalog, report.year, state_paths()),
+            office_href=context.href(path, context.dataset_page(COMPLIANCE_DATASET)),
+            other_years=other_years,
+        )
+        return SitePage(
+            path,
+            TITLE.format(year=report.year),
+            str(body),
+            nav_label=NAV if path == INDEX else None,
+            files={CSV_FILE: data} if data and path == INDEX else {},
+        )
     total = report.overall
     names = {o.slug: o.name for o in report.organismos}
     rows = [
@@ -137,11 +176,7 @@ def _page(
         pct=percent,
         chart=_chart(report).html(),
         csv=context.href(path, CSV_FILE) if data else None,
-        other_years=[
-            (str(year), context.href(path, other))
-            for year, other in sorted(paths.items())
-            if year != report.year
-        ],
+        other_years=other_years,
     )
     return SitePage(
         path,

@@ -6,6 +6,7 @@ does not convert to its column's type becomes a finding with row numbers, never 
 
 from __future__ import annotations
 
+import difflib
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -163,6 +164,7 @@ def match_headers(
     mapping: dict[str, int] = {}
     findings: list[Finding] = []
     used: set[int] = set()
+    missing = []
     for spec in contract.columns.values():
         keys = {normalize(spec.title), normalize(spec.name)}
         keys |= {normalize(alias) for alias in aliases.get(spec.name, [])}
@@ -194,14 +196,25 @@ def match_headers(
             mapping[spec.name] = found[0]
             used.update(found)
         elif spec.required:
-            findings.append(
-                Finding(
-                    kind=Kind.SCHEMA,
-                    code="columna_faltante",
-                    column=spec.name,
-                    message=messages.SCHEMA_MISSING_COLUMN.format(title=spec.title),
-                )
+            missing.append(spec)
+    unused = {  # headers no field took: where a missing column may have gone
+        normalize(raw.headers[p]): raw.headers[p]
+        for p in range(len(raw.headers))
+        if p not in used and p not in claimed
+    }
+    for spec in missing:
+        close = difflib.get_close_matches(normalize(spec.title), list(unused), n=1, cutoff=0.75)
+        suggestion = messages.DID_YOU_MEAN.format(header=unused[close[0]]) if close else ""
+        findings.append(
+            Finding(
+                kind=Kind.SCHEMA,
+                code="columna_faltante",
+                column=spec.name,
+                message=messages.SCHEMA_MISSING_COLUMN.format(
+                    title=spec.title, suggestion=suggestion
+                ),
             )
+        )
     for position, header in enumerate(raw.headers):
         if position not in used:
             findings.append(

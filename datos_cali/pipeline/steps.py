@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from datos_cali import archive
+from datos_cali import archive, explain
 from datos_cali.catalog import Catalog, Dataset, load_catalog
 from datos_cali.catalog.models import Organismo
 from datos_cali.contracts import Contract, load_contract
@@ -35,15 +35,19 @@ from datos_cali.portals.spec import build_spec
 from datos_cali.portals.state import DatasetBusy, PublicationState
 from datos_cali.precheck import PrecheckResult, precheck
 from datos_cali.runreport import RunReport, SourceInfo, TargetReport
-from datos_cali.settings import Paths, paths
+from datos_cali.settings import OFFICE_ZONE, Paths, paths
 from datos_cali.sources import NothingNew, Pulled, SourceError, pull
 
 NOT_PUBLISHABLE = "El archivo no cumple el contrato o los criterios de calidad."
+ROWS_LINE = ("Fila del archivo", "Filas del archivo")
+EXAMPLES = 5  # rows and values kept per failed expectation
+MISSING = ("None", "<NA>", "nan", "NaT")
+FIRST_ROWS = " (las primeras)"
 UNEXPECTED = "Error inesperado ({kind}); el detalle técnico quedó en el registro de la ejecución."
 REJECTED_TEXT = (
     "Informe de revisión de «{title}» ({slug})\n"
-    "Archivo: {file}\nSHA-256: {sha}\nFecha: {when}\n\n"
-    "El archivo NO se publicó. Corrija lo siguiente y vuelva a enviarlo:\n\n{lines}\n"
+    "Archivo: {file}\nSHA-256: {sha}\nFecha: {when} (hora de Colombia)\n\n"
+    "El archivo NO se publicó ({cause}). Corrija lo siguiente y vuelva a enviarlo:\n\n{lines}\n"
 )
 
 
@@ -114,6 +118,8 @@ class DatasetRun:
     source_sha256: str | None = None
     expectations: dict | None = None  # the Great Expectations summary, when it ran
     source_transient: bool = False  # the source failed in a way a retry may fix
+    organismo: str | None = None
+    cause: str | None = None  # why it was rejected, in a few words (`datos_cali.explain`)
 
     @property
     def transient(self) -> bool:
@@ -218,16 +224,51 @@ def check(job: Job, submission: Submission) -> dict:
     from datos_cali.quality.expectations import run_expectations
 
     analysis = submission.result.analysis
+    docs = job.paths.reports / "gx" / job.slug
     with _timed(job, "expectations"):
         report = run_expectations(
             submission.result.typed.frame,
             job.contract,
             job.dataset,
-            job.paths.reports / "gx" / job.slug,
+            docs,
             row_numbers=submission.result.typed.row_numbers,
             hidden_columns=analysis.masker.columns if analysis else frozenset(),
         )
-    return report.summary()
+    summary = report.summary()
+    # Where the Data Docs are, relative to the reports folder: no server path in a report.
+    summary["docs_index"] = f"gx/{job.slug}/index.html"
+    summary["results"] = [_expectation(job, submission, r) for r in report.results]
+    return summary
+
+
+def _expectation(job: Job, submission: Submission, result: dict) -> dict:
+    """One expectation's outcome for the auditors' page: counts, the first rows that failed and
+    their values as the masker shows them (a personal value never leaves)."""
+    rows = list(result.get("unexpected_index") or [])[:EXAMPLES]
+    return {
+        "type": result["type"],
+        "column": result["column"],
+        "success": result["success"],
+        "unexpected_count": result["unexpected_count"],
+        "rows": [str(row) for row in rows],
+        "examples": _examples(job, submission, result["column"], rows),
+    }
+
+
+def _examples(job: Job, submission: Submission, column: str, rows: list) -> list[str]:
+    typed = submission.result.typed
+    analysis = submission.result.analysis
+    if not rows or column not in typed.frame.columns or analysis is None:
+        return []
+    key = job.dataset.row_identifier
+    if key and key in typed.frame.columns:
+        found = typed.frame[key].astype(str).isin([str(r) for r in rows]).to_numpy()
+        positions = [int(i) for i in found.nonzero()[0]]
+    else:
+        wanted = {int(r) for r in rows if str(r).isdigit()}
+        positions = [i for i, n in enumerate(typed.row_numbers) if int(n) in wanted]
+    values = typed.frame[column].iloc[positions[:EXAMPLES]]
+    return ["—" if str(value) in MISSING else analysis.masker(column, value) for value in values]
 
 
 # --- deliver ----------------------------------------------------------------------------------
@@ -305,6 +346,7 @@ def summarize(
         targets=targets,
         message=message or next((t.error for t in targets if t.error), None),
         source_sha256=submission.sha256 if submission else None,
+        organismo=job.dataset.organismo,
     )
 
 
@@ -318,7 +360,14 @@ def nothing_to_publish(job: Job, error: Exception) -> DatasetRun:
 
 
 def rejected(job: Job, submission: Submission) -> DatasetRun:
-    return summarize(job, submission, [], outcome=Outcome.REJECTED, message=NOT_PUBLISHABLE)
+    run = summarize(job, submission, [], outcome=Outcome.REJECTED, message=NOT_PUBLISHABLE)
+    run.cause = rejection_cause(job, submission)
+    return run
+
+
+def rejection_cause(job: Job, submission: Submission) -> str | None:
+    titles = {name: spec.title for name, spec in job.contract.columns.items()}
+    return explain.cause(submission.result.errors, titles)
 
 
 # --- finish -----------------------------------------------------------------------------------
@@ -348,8 +397,12 @@ def finish(
 def rejection_text(job: Job, submission: Submission) -> str:
     lines = []
     for finding in submission.result.errors:
-        rows = f" (filas {', '.join(map(str, finding.rows[:10]))})" if finding.rows else ""
-        lines.append(f"- [{finding.kind.value}] {finding.for_organismo()}{rows}")
+        rows = ", ".join(map(str, finding.rows[:10]))
+        label = ROWS_LINE[finding.count > 1] + (
+            FIRST_ROWS if finding.count > len(finding.rows) else ""
+        )
+        rows = f"\n  {label}: {rows}" if finding.rows else ""
+        lines.append(f"- [{explain.kind_name(finding.kind)}] {finding.for_organismo()}{rows}")
     for finding in submission.result.warnings:
         lines.append(f"- (advertencia) {finding.for_organismo()}")
     return REJECTED_TEXT.format(
@@ -357,7 +410,8 @@ def rejection_text(job: Job, submission: Submission) -> str:
         slug=job.slug,
         file=submission.pulled.file_name,
         sha=submission.sha256,
-        when=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        when=dt.datetime.now(OFFICE_ZONE).strftime("%Y-%m-%d %H:%M:%S"),
+        cause=rejection_cause(job, submission) or "no cumple el contrato",
         lines="\n".join(lines),
     )
 

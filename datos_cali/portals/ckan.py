@@ -122,8 +122,8 @@ ERR_UNAVAILABLE = (
 )
 ERR_NETWORK = "No se pudo comunicar con {portal} ({action}): {detail}"
 ERR_STAGING = (
-    "La tabla nueva de «{asset}» quedó con {actual} filas y se enviaron {expected}; "
-    "la tabla publicada no se reemplazó."
+    "Filas en la tabla nueva de «{asset}»: {actual}; enviadas: {expected}. "
+    "La tabla publicada no se reemplazó."
 )
 
 _TAG_JUNK = re.compile(r"[^\w \-.]+")

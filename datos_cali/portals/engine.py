@@ -46,8 +46,8 @@ def _setting(name: str, default: int) -> int:
 
 SAMPLE = 100
 
-ERR_COUNT = "El portal tiene {actual} filas y la fuente {expected}, aun después de reconciliar."
-ERR_SAMPLE = "{count} filas leídas del portal no coinciden con la fuente (columnas: {fields})."
+ERR_COUNT = "Filas en el portal: {actual}; en la fuente: {expected}, aun después de reconciliar."
+ERR_SAMPLE = "Filas leídas del portal que no coinciden con la fuente: {count} (columnas: {fields})."
 
 
 class VerificationError(PortalError):

@@ -50,7 +50,7 @@ ERR_REJECTED = "El portal {portal} rechazó la solicitud (HTTP {status}): {detai
 ERR_UNAVAILABLE = "El portal {portal} no respondió bien tras varios intentos (HTTP {status})."
 ERR_NETWORK = "No se pudo comunicar con {portal}: {detail}"
 ERR_COPY_TIMEOUT = "La copia de trabajo de {asset} no estuvo lista en {seconds} s."
-ERR_ROW_ERRORS = "El portal rechazó {count} filas del lote (conteo «Errors» de Socrata)."
+ERR_ROW_ERRORS = "Filas del lote que el portal rechazó: {count} (conteo «Errors» de Socrata)."
 ERR_PROCESSING = (
     "El portal {portal} sigue procesando la consulta (HTTP 202) tras {attempts} intentos; "
     "se intentará de nuevo más tarde."

@@ -41,12 +41,18 @@ def assess(ctx: QualityContext) -> Assessment:
         findings = _unknown_quality_keys(ctx) + reviewing.result()
     for criterion in registry():
         score = scores[criterion.id]
-        if not score.passed:
+        if not score.passed and not _about_the_catalog(score):
             findings.append(_below_threshold(criterion, score))
             findings.extend(
                 f.model_copy(update={"severity": score.severity}) for f in score.findings
             )
     return Assessment(findings=findings, scores=scores, overall=_overall(ctx, scores))
+
+
+def _about_the_catalog(score: Score) -> bool:
+    """Measured on the catalog's dates, not on the file (Actualidad in a pre-check): the
+    office's metadata, which the person sending the file can neither see nor fix."""
+    return score.evidence.get("referencia_es_publicacion", True) in (False, 0)
 
 
 def _below_threshold(criterion: Criterion, score: Score) -> Finding:

@@ -23,7 +23,7 @@ PII_FOUND = (
 )
 PII_FOUND_SAMPLED = (
     "La columna «{header}» contiene datos personales ({what}) en al menos {count} {filas} (los "
-    "nombres se buscaron en una muestra de {sample} filas). Quítela o anonimícela antes de "
+    "nombres se buscaron en una muestra de las filas: {sample}). Quítela o anonimícela antes de "
     "enviar el archivo (Ley 1581 de 2012)."
 )
 PII_NAME_ONLY = (
@@ -106,9 +106,11 @@ REVIEW_ADDRESS_WITHOUT_COORDINATES = (
     "longitud): agréguelas para que los datos se puedan ubicar en un mapa."
 )
 REVIEW_STALE = (
-    "La última actualización conocida ({reference}, {when}) tiene {days} días y la frecuencia "
-    "declarada es {frequency} ({period} días): el conjunto está desactualizado."
+    "La última actualización conocida ({reference}, {when}) pasó del plazo de la frecuencia "
+    "declarada, {frequency} (días transcurridos: {days}; permitidos: {period}): el conjunto "
+    "está desactualizado."
 )
+
 REFERENCE_LAST_UPDATED = "última publicación"
 REFERENCE_FECHA_EMISION = "fecha de emisión del catálogo"
 UNKNOWN_QUALITY_KEY = (
@@ -123,7 +125,7 @@ SETTINGS_INCOMPLETE = (
 CRITERION_BELOW = "{name}: {value} de 10, por debajo del mínimo de {threshold}. {hint}"
 REPEATED_ROWS = "{count} {filas} repiten exactamente una fila anterior."
 NEAR_DUPLICATES = (
-    "La columna «{header}» escribe el mismo valor de {variants} formas distintas en {count} "
+    "La columna «{header}» escribe el mismo valor de varias formas ({variants}) en {count} "
     "{filas}, p. ej. {example}."
 )
 INCONSISTENT_CASE = (
@@ -131,7 +133,7 @@ INCONSISTENT_CASE = (
     "{row}): use una sola forma."
 )
 INCONSISTENT_DATES = (
-    "La columna «{header}» escribe las fechas de {shapes} formas distintas ({count} {filas} "
+    "La columna «{header}» escribe las fechas de varias formas ({shapes}; {count} {filas} "
     "fuera de la forma más usada, p. ej. la fila {row})."
 )
 

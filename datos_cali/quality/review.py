@@ -199,12 +199,10 @@ def addresses_without_coordinates(ctx: QualityContext) -> list[Finding]:
 
 def stale(ctx: QualityContext) -> list[Finding]:
     fresh = freshness(ctx)
-    if not fresh.stale:
-        return []
+    if not fresh.stale or not fresh.from_publication:
+        return []  # the catalog's date (a pre-check) is the office's metadata, not the file
     message = messages.REVIEW_STALE.format(
-        reference=messages.REFERENCE_LAST_UPDATED
-        if fresh.from_publication
-        else messages.REFERENCE_FECHA_EMISION,
+        reference=messages.REFERENCE_LAST_UPDATED,
         when=fresh.reference.isoformat(),
         days=fresh.days,
         frequency=ctx.dataset.frequency.value,

@@ -28,6 +28,7 @@ from datos_cali.reading.sniff import (
     mixed_encoding_row,
 )
 from datos_cali.reading.table import RawTable
+from datos_cali.spanish import agree
 
 BLOCK_SIZE = 16 * 1024**2
 # Files larger than this keep their repetitive columns dictionary-encoded while parsing: about
@@ -299,9 +300,7 @@ def _read_with_stdlib(path: Path, enc: TextEncoding, delim: str):
             code="filas_irregulares",
             count=len(rows),
             rows=first_rows(rows),
-            message=messages.STRUCTURE_RAGGED.format(
-                count=len(rows), actual=actual, expected=width
-            ),
+            message=agree(messages.STRUCTURE_RAGGED, len(rows), actual=actual, expected=width),
         )
         for actual, rows in sorted(ragged.items(), key=lambda item: -len(item[1]))
     ]

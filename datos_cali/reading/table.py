@@ -13,6 +13,7 @@ from datos_cali import messages
 from datos_cali.findings import Finding, Kind, Severity
 from datos_cali.reading.headers import normalize
 from datos_cali.reading.sniff import ReadError
+from datos_cali.spanish import agree
 
 __all__ = ["RawTable", "ReadError"]
 
@@ -279,7 +280,7 @@ def _drop_empty_unnamed_columns(raw: RawTable) -> None:
                 code="columnas_vacias_ignoradas",
                 severity=Severity.INFO,
                 count=dropped,
-                message=messages.STRUCTURE_DROPPED_EMPTY_COLUMNS.format(count=dropped),
+                message=agree(messages.STRUCTURE_DROPPED_EMPTY_COLUMNS, dropped),
             )
         )
 

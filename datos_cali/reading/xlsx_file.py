@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import zipfile
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from datos_cali.reading.sniff import fail
 from datos_cali.reading.table import RawTable
 
 _HEADER_SEARCH_ROWS = 20
+_INSTRUCTIONS = re.compile(r"instrucci|instructivo|l[eé]ame|ayuda|portada|notas", re.IGNORECASE)
 
 
 def read_xlsx(path: Path, *, sheet: str | None = None) -> RawTable:
@@ -58,7 +60,7 @@ def _refuse_bombs(path: Path) -> None:
             Kind.FORMAT, "excel_danado", messages.FORMAT_XLSX_BROKEN.format(reason=_short(exc))
         ) from None
     if "xl/workbook.xml" not in names:
-        raise fail(Kind.FORMAT, "comprimido_no_excel", messages.FORMAT_ARCHIVE)
+        raise fail(Kind.FORMAT, *_what_zip(path, names))
     limit = limits.xlsx_max_uncompressed()
     if uncompressed > limit or (
         uncompressed > 50 * 1024**2 and uncompressed / compressed > limits.XLSX_MAX_RATIO
@@ -72,9 +74,28 @@ def _refuse_bombs(path: Path) -> None:
         )
 
 
+def _what_zip(path: Path, names: list[str]) -> tuple[str, str]:
+    """(code, message) for a ZIP that is not a workbook: Word, LibreOffice, or just a ZIP."""
+    if "word/document.xml" in names:
+        return "documento_word", messages.FORMAT_WORD
+    if "mimetype" in names:
+        with zipfile.ZipFile(path) as archive:
+            kind = archive.read("mimetype")[:100]
+        if kind.endswith(b"opendocument.text"):
+            return "documento_odt", messages.FORMAT_ODT
+        if kind.endswith(b"opendocument.spreadsheet"):
+            return "hoja_ods", messages.FORMAT_ODS
+    return "comprimido_no_excel", messages.FORMAT_ARCHIVE
+
+
 def _pick_sheet(workbook, sheet: str | None):
     if sheet is None:
-        return workbook.worksheets[0]
+        first = workbook.worksheets[0]
+        if len(workbook.worksheets) > 1 and _instructions(first):
+            others = ", ".join(f"«{n}»" for n in workbook.sheetnames[1:])
+            message = messages.FORMAT_INSTRUCTIONS_SHEET.format(sheet=first.title, others=others)
+            raise fail(Kind.STRUCTURE, "hoja_de_instrucciones", message)
+        return first
     if sheet not in workbook.sheetnames:
         raise fail(
             Kind.FORMAT,
@@ -84,6 +105,18 @@ def _pick_sheet(workbook, sheet: str | None):
             ),
         )
     return workbook[sheet]
+
+
+def _instructions(worksheet) -> bool:
+    """A first sheet of instructions: named so, or a few lines of text in one column."""
+    if _INSTRUCTIONS.search(worksheet.title):
+        return True
+    filled = []
+    for values in worksheet.iter_rows(values_only=True, max_row=_HEADER_SEARCH_ROWS + 1):
+        cells = [v for v in values if v not in (None, "")]
+        if cells:
+            filled.append(len(cells))
+    return len(filled) <= 1 or max(filled) == 1
 
 
 def _cell_text(value) -> str:

@@ -8,12 +8,15 @@ file): `--out ~` must never wipe a home folder.
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import re
 import shutil
 import tempfile
 import uuid
+import zipfile
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -44,6 +47,9 @@ from datos_cali.settings import paths
 log = logging.getLogger(__name__)
 
 MARKER = ".sitio-datos-cali"
+STATIC_FILES = ("sitio.css", "filtros.js")
+# The quality-index filter of the front page's list of datasets: (value, label).
+INDEX_BANDS = (("9", "9 o más"), ("7", "7 o más"), ("5", "5 o más"), ("0", "menos de 5"))
 MONTHS_SHOWN = 12
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*\.json")
@@ -143,8 +149,9 @@ def _navigation(extra: list[SitePage]) -> list[dict[str, str]]:
 def _write_site(
     writer: _Writer, data: SiteData, extra: list[SitePage], ledger: Ledger, reports_dir: Path
 ) -> None:
-    static = resources.files("datos_cali.reportsite") / "static" / "sitio.css"
-    writer.file("static/sitio.css", static.read_bytes())
+    static = resources.files("datos_cali.reportsite") / "static"
+    for name in STATIC_FILES:
+        writer.file(f"static/{name}", (static / name).read_bytes())
     writer.page(
         "index.html",
         "index.html",
@@ -152,7 +159,9 @@ def _write_site(
         data=data,
         breadcrumbs=None,
         verdict_chart=_verdict_chart(data) if data.run_count else "",
-        monthly_chart=_monthly_chart(ledger) if data.run_count else "",
+        monthly_chart=_monthly_chart(data) if data.run_count else "",
+        names={o.slug: o.name for o in data.organismos},
+        index_bands=INDEX_BANDS,
     )
     criteria = registry()
     writer.page(
@@ -291,16 +300,68 @@ def _copy_report(writer: _Writer, slug: str, run: Run, page: str) -> str | None:
 def _great_expectations(
     writer: _Writer, dataset: DatasetView, reports_dir: Path, page: str
 ) -> dict[str, Any] | None:
-    """The newest GX summary, and its Data Docs copied into the site so the link works."""
+    """The newest GX validation in Spanish, each expectation's outcome, and GX's own Data Docs
+    as a download (their HTML pages zipped, without GX's fonts and images, which are most of
+    their weight and which the pages would load from the internet anyway)."""
     run = dataset.checked
     if run is None:
         return None
+    summary = run.expectations or {}
     docs = reports_dir / "gx" / dataset.slug
-    href = None
+    download = None
     if (docs / "index.html").is_file():
-        shutil.copytree(docs, writer.root / "gx" / dataset.slug, dirs_exist_ok=True)
-        href = relative_href(page, f"gx/{dataset.slug}/index.html")
-    return {"run": run, "summary": _gx_counts(run.expectations or {}), "href": href}
+        target = f"gx/{dataset.slug}.zip"
+        writer.file(target, _zip_docs(docs, dataset.slug))
+        download = {
+            "href": relative_href(page, target),
+            "size": labels.size((writer.root / target).stat().st_size),
+        }
+    return {
+        "run": run,
+        "summary": _gx_counts(summary),
+        "results": _gx_results(summary),
+        "values_hidden": bool(summary.get("values_hidden")),
+        "download": download,
+    }
+
+
+def _zip_docs(docs: Path, slug: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(docs.rglob("*")):
+            relative = path.relative_to(docs)
+            if path.is_file() and relative.parts[0] != "static":
+                archive.write(path, f"great-expectations-{slug}/{relative.as_posix()}")
+    return buffer.getvalue()
+
+
+def _gx_results(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each expectation: from the run's detailed results, or (older reports) its counts."""
+    results = summary.get("results")
+    if not isinstance(results, list):
+        counts = summary.get("unexpected_counts") or {}
+        results = [
+            {
+                "type": key.split(":", 1)[0],
+                "column": key.split(":", 1)[1] if ":" in key else "",
+                "success": not count,
+                "unexpected_count": count,
+            }
+            for key, count in counts.items()
+        ]
+    rows = [
+        {
+            "name": labels.expectation(str(r.get("type", ""))),
+            "column": r.get("column") or "—",
+            "success": bool(r.get("success")),
+            "count": int(r.get("unexpected_count") or 0),
+            "rows": list(r.get("rows") or []),
+            "examples": list(r.get("examples") or []),
+        }
+        for r in results
+        if isinstance(r, dict)
+    ]
+    return sorted(rows, key=lambda r: (r["success"], r["column"]))
 
 
 def _gx_counts(summary: dict[str, Any]) -> dict[str, int]:
@@ -344,25 +405,33 @@ def _verdict_chart(data: SiteData):
         series=[Series("Conjuntos de datos", [totals.get(v, 0) for v in order])],
         x_title="Resultado de la ejecución más reciente",
         y_title="Conjuntos de datos",
+        integer=True,
         ident="grafico-resultados",
     )
 
 
-def _monthly_chart(ledger: Ledger):
-    counts = ledger.outcome_counts("month")
-    months = sorted({c.period for c in counts})[-MONTHS_SHOWN:]
-    table = {(c.period, c.outcome): c.count for c in counts}
+def _monthly_chart(data: SiteData):
+    """Runs per month by their verdict: the same runs the front page counts (one per run, however
+    many portals it wrote to)."""
+    table = Counter(
+        (labels.local(run.started_at).strftime("%Y-%m"), run.verdict) for run in data.runs
+    )
+    every_month = sorted({month for month, _ in table})
+    months = every_month[-MONTHS_SHOWN:]
+    shown = sum(count for (month, _), count in table.items() if month in months)
+    earlier = "" if len(months) == len(every_month) else f" (de {labels.number(shown)} en total)"
     return bar_chart(
         "Ejecuciones por mes y resultado",
-        f"Registros de ejecución de los últimos {len(months)} meses con actividad (una "
-        "ejecución a dos portales cuenta dos veces), por resultado.",
+        f"Ejecuciones de los últimos {len(months)} meses con actividad{earlier}, por su "
+        "resultado; una ejecución que escribió en dos portales cuenta una vez.",
         categories=months,
         series=[
             Series(labels.outcome(o), [table.get((m, o), 0) for m in months])
             for o in labels.VERDICT_ORDER
         ],
         x_title="Mes (hora de Colombia)",
-        y_title="Registros de ejecución",
+        y_title="Ejecuciones",
+        integer=True,
         ident="grafico-meses",
     )
 

@@ -34,7 +34,9 @@ from datos_cali.reportsite import labels
 WIDTH, HEIGHT = 720, 320
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 72, 20, 20, 64
 LEGEND_HEIGHT = 26
-MAX_X_LABELS = 8
+LINE_HEIGHT = 14  # of a wrapped category label
+MAX_LABEL_LINES = 3
+CHAR_WIDTH = 6.6  # average width of a character at the charts' font size, for wrapping
 MAX_MARKED_POINTS = 60  # beyond this, markers would hide the line; the dashes still tell apart
 MAX_VALUE_LABELS = 24  # bars get their value printed on top while they are this few
 
@@ -47,6 +49,7 @@ TEXT_COLOUR, AXIS_COLOUR, GRID_COLOUR = "#1a1a1a", "#333333", "#d0d7de"
 FONT = 'font-family="system-ui, sans-serif" font-size="12"'
 
 NO_DATA = "{title}: todavía no hay datos para este gráfico."
+ALL_ZERO = "{title}: todos los valores son cero; no hay nada que dibujar."
 TABLE_SUMMARY = "Ver los datos del gráfico en una tabla"
 SERIES_SUMMARY = (
     "{name}: mínimo {low} ({low_at}), máximo {high} ({high_at}), último {last} ({last_at})."
@@ -76,15 +79,23 @@ class Chart:
     title: str
     svg: Markup
     table: Markup
+    empty_note: str = NO_DATA
 
     def html(self, *, table_open: bool = False) -> Markup:
         """The `<figure>`: caption, drawing, and the data table in a disclosure."""
         if not self.svg:
-            return Markup('<p class="sin-datos">{}</p>').format(NO_DATA.format(title=self.title))
+            note = Markup('<p class="sin-datos">{}</p>').format(
+                self.empty_note.format(title=self.title)
+            )
+            if not self.table:
+                return note
+            return note + Markup(
+                '<details class="grafico-datos"><summary>{}</summary>{}</details>'
+            ).format(TABLE_SUMMARY, self.table)
         return Markup(
             '<figure class="grafico" id="{ident}">'
             '<figcaption class="grafico-titulo">{title}</figcaption>'
-            '<div class="grafico-dibujo">{svg}</div>'
+            '<div class="grafico-dibujo" role="region" tabindex="0" aria-label="{title}">{svg}</div>'
             '<details class="grafico-datos"{open}><summary>{summary}</summary>{table}</details>'
             "</figure>"
         ).format(
@@ -115,12 +126,15 @@ def line_chart(
     y_min: Number | None = 0,
     y_max: Number | None = None,
     value_format: Callable[[Number], str] | None = None,
+    integer: bool | None = None,
     ident: str | None = None,
 ) -> Chart:
-    """Lines over evenly spaced labels (runs, days, months): one line per series."""
-    frame = _Frame.build(title, x_labels, series, y_min, y_max, value_format, ident)
+    """Lines over evenly spaced labels (runs, days, months): one line per series.
+
+    `integer` (default: when every value is whole) puts only whole numbers on the axis."""
+    frame = _Frame.build(title, x_labels, series, y_min, y_max, value_format, ident, integer)
     if frame is None:
-        return _empty(title, ident)
+        return _empty(title, ident, x_labels, series)
     parts = frame.axes(x_title, y_title)
     marked = len(x_labels) <= MAX_MARKED_POINTS
     for index, one in enumerate(series):
@@ -149,12 +163,16 @@ def bar_chart(
     y_title: str,
     y_max: Number | None = None,
     value_format: Callable[[Number], str] | None = None,
+    integer: bool | None = None,
     ident: str | None = None,
 ) -> Chart:
-    """Vertical bars, grouped side by side when there are several series."""
-    frame = _Frame.build(title, categories, series, 0, y_max, value_format, ident, bars=True)
+    """Vertical bars, grouped side by side when there are several series; every category is
+    labelled (long ones wrap, and past three lines end in «…» with the full name as a tooltip)."""
+    frame = _Frame.build(
+        title, categories, series, 0, y_max, value_format, ident, integer, bars=True
+    )
     if frame is None:
-        return _empty(title, ident)
+        return _empty(title, ident, categories, series)
     parts = frame.axes(x_title, y_title)
     parts.append(frame.pattern_defs(len(series)))
     slot = frame.plot_width / len(categories)
@@ -198,9 +216,12 @@ class _Frame:
     format: Callable[[Number], str]
     bars: bool
     top: float
+    height: float = HEIGHT
 
     @classmethod
-    def build(cls, title, labels, series, y_min, y_max, value_format, ident, *, bars=False):
+    def build(
+        cls, title, labels, series, y_min, y_max, value_format, ident, integer=None, *, bars=False
+    ):
         if not labels or not series:
             return None
         for one in series:
@@ -210,11 +231,12 @@ class _Frame:
                     f"{len(labels)} etiquetas."
                 )
         values = [float(v) for one in series for v in one.values if _present(v)]
-        if not values:
+        if not values or not any(values):
             return None
+        whole = all(v.is_integer() for v in values) if integer is None else integer
         low = min(values) if y_min is None else min(float(y_min), min(values))
         high = max(values) if y_max is None else max(float(y_max), max(values))
-        ticks = _nice_ticks(low, high)
+        ticks = _nice_ticks(low, high, integer=whole)
         if y_max is None:
             high = ticks[-1]
         if y_min is None:
@@ -223,7 +245,9 @@ class _Frame:
             raise ValueError(f"Identificador de gráfico no válido: «{ident}».")
         fmt = value_format or _default_format(values)
         top = MARGIN_TOP + (LEGEND_HEIGHT if len(series) > 1 else 0)
-        return cls(ident or _ident(title), title, labels, low, high, ticks, fmt, bars, top)
+        lines = max(len(_wrap(label, _chars(len(labels), bars))) for label in labels) if bars else 1
+        height = HEIGHT + LINE_HEIGHT * (lines - 1)
+        return cls(ident or _ident(title), title, labels, low, high, ticks, fmt, bars, top, height)
 
     @property
     def left(self) -> float:
@@ -231,7 +255,11 @@ class _Frame:
 
     @property
     def bottom(self) -> float:
-        return HEIGHT - MARGIN_BOTTOM
+        return self.height - MARGIN_BOTTOM - LINE_HEIGHT * self.extra_lines
+
+    @property
+    def extra_lines(self) -> int:
+        return round((self.height - HEIGHT) / LINE_HEIGHT)
 
     @property
     def plot_width(self) -> float:
@@ -266,21 +294,43 @@ class _Frame:
             f'<line x1="{self.left}" x2="{WIDTH - MARGIN_RIGHT}" y1="{baseline:.1f}" '
             f'y2="{baseline:.1f}" stroke="{AXIS_COLOUR}" stroke-width="1.5"/>'
         )
-        for index in _label_positions(len(self.labels)):
-            parts.append(
-                f'<text x="{self.x(index):.1f}" y="{self.bottom + 18}" text-anchor="middle" '
-                f'fill="{TEXT_COLOUR}" {FONT}>{escape(_shorten(self.labels[index]))}</text>'
-            )
+        positions = (
+            range(len(self.labels)) if self.bars else _label_positions(self.labels, self.plot_width)
+        )
+        for index in positions:
+            parts.append(self.category_label(index))
         middle_x = self.left + self.plot_width / 2
         middle_y = (self.top + self.bottom) / 2
         parts.append(
-            f'<text x="{middle_x:.1f}" y="{HEIGHT - 14}" text-anchor="middle" '
+            f'<text x="{middle_x:.1f}" y="{self.height - 14}" text-anchor="middle" '
             f'fill="{TEXT_COLOUR}" {FONT} font-weight="600">{escape(x_title)}</text>'
             f'<text x="18" y="{middle_y:.1f}" text-anchor="middle" fill="{TEXT_COLOUR}" '
             f'{FONT} font-weight="600" transform="rotate(-90 18 {middle_y:.1f})">'
             f"{escape(y_title)}</text>"
         )
         return parts
+
+    def category_label(self, index: int) -> str:
+        """One label under the axis: whole, wrapped, or cut with the full text as its title."""
+        label = self.labels[index]
+        x = self.x(index)
+        if not self.bars:
+            last = index == len(self.labels) - 1 and len(self.labels) > 1
+            anchor = "end" if last else "middle"  # the last one would run past the frame
+            return (
+                f'<text x="{x:.1f}" y="{self.bottom + 18}" text-anchor="{anchor}" '
+                f'fill="{TEXT_COLOUR}" {FONT}>{escape(_shorten(label))}</text>'
+            )
+        lines = _wrap(label, _chars(len(self.labels), True))
+        title = f"<title>{escape(label)}</title>" if lines[-1].endswith("…") else ""
+        spans = "".join(
+            f'<tspan x="{x:.1f}" dy="{0 if i == 0 else LINE_HEIGHT}">{escape(line)}</tspan>'
+            for i, line in enumerate(lines)
+        )
+        return (
+            f'<text x="{x:.1f}" y="{self.bottom + 18}" text-anchor="middle" '
+            f'fill="{TEXT_COLOUR}" {FONT}>{title}{spans}</text>'
+        )
 
     def pattern_defs(self, count: int) -> str:
         shapes = (
@@ -342,7 +392,7 @@ class _Frame:
             '<rect width="{w}" height="{h}" fill="#ffffff"/>{body}</svg>'
         ).format(
             w=WIDTH,
-            h=HEIGHT,
+            h=round(self.height),
             i=self.ident,
             title=self.title,
             desc=desc,
@@ -433,13 +483,16 @@ def _segments(values: Sequence[Number | None]) -> list[list[tuple[int, float]]]:
     return [s for s in segments if s]
 
 
-def _nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
-    """About `count` round tick values (1, 2, 2.5 or 5 times a power of ten) covering the range."""
+def _nice_ticks(low: float, high: float, count: int = 5, *, integer: bool = False) -> list[float]:
+    """About `count` round tick values (1, 2, 2.5 or 5 times a power of ten) covering the range;
+    whole numbers only when `integer` (a count has no «0,2»)."""
     if high == low:
         high = low + (abs(low) or 1.0)
     raw = (high - low) / max(count - 1, 1)
     power = 10 ** math.floor(math.log10(raw))
     step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    if integer:
+        step = max(1, math.ceil(step))
     start = math.floor(low / step) * step
     ticks, tick = [], start
     while tick < high + step * 1e-9:
@@ -474,10 +527,47 @@ def _summary(one: Series, names: Sequence[str], fmt: Callable[[Number], str]) ->
     )
 
 
-def _label_positions(count: int) -> list[int]:
-    if count <= MAX_X_LABELS:
+def _label_positions(labels: Sequence[str], plot_width: float) -> list[int]:
+    """Every label when they fit side by side; else every n-th, always the first and last."""
+    count = len(labels)
+    if count <= 2:
         return list(range(count))
-    return sorted({round(i * (count - 1) / (MAX_X_LABELS - 1)) for i in range(MAX_X_LABELS)})
+    widest = max(len(_shorten(label)) for label in labels) * CHAR_WIDTH + 12
+    step = max(1, math.ceil(widest / (plot_width / (count - 1))))
+    chosen = list(range(0, count, step))
+    if chosen[-1] != count - 1:
+        if count - 1 - chosen[-1] < step and len(chosen) > 1:
+            chosen.pop()  # too close to the last one: drop it rather than overlap
+        chosen.append(count - 1)
+    return chosen
+
+
+def _chars(count: int, bars: bool) -> int:
+    """Characters that fit under one category."""
+    slot = (WIDTH - MARGIN_LEFT - MARGIN_RIGHT) / max(count, 1)
+    return max(4, int(slot * 0.95 / CHAR_WIDTH))
+
+
+def _wrap(label: str, width: int) -> list[str]:
+    """`label` in lines of at most `width` characters, broken at spaces and hyphens; past
+    `MAX_LABEL_LINES` the last line ends in «…»."""
+    words = re.findall(r"[^\s-]+-?|\s+", label)
+    lines, line = [], ""
+    for word in (w for w in words if not w.isspace()):
+        joiner = "" if line.endswith("-") or not line else " "
+        if line and len(line) + len(joiner) + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line += joiner + word
+        while len(line) > width:
+            lines.append(line[: width - 1] + "-")
+            line = line[width - 1 :]
+    lines.append(line)
+    if len(lines) > MAX_LABEL_LINES:
+        lines = lines[:MAX_LABEL_LINES]
+        lines[-1] = lines[-1][: width - 1].rstrip() + "…"
+    return lines
 
 
 def _shorten(label: str, limit: int = 16) -> str:
@@ -490,5 +580,12 @@ def _ident(title: str) -> str:
     return f"grafico-{slug}"
 
 
-def _empty(title: str, ident: str | None) -> Chart:
-    return Chart(ident or _ident(title), title, Markup(""), Markup(""))
+def _empty(title: str, ident: str | None, labels=(), series=()) -> Chart:
+    """Nothing to draw: no values at all, or only zeros (then the table still shows them)."""
+    present = [v for one in series for v in one.values if _present(v)]
+    if not present:
+        return Chart(ident or _ident(title), title, Markup(""), Markup(""))
+    frame = _Frame(
+        ident or _ident(title), title, labels, 0, 1, [0, 1], _default_format([0]), False, 0
+    )
+    return Chart(frame.ident, title, Markup(""), _table(frame, series), ALL_ZERO)

@@ -126,6 +126,15 @@ class DatasetView:
         extra = sorted(t for t in self.latest_by_target if t not in declared and t != NO_TARGET)
         return declared + extra
 
+    def live_on(self, target: str) -> bool:
+        """A confirmed publication on `target` exists: its data is on that portal now, whatever
+        later runs found (unchanged, rejected and failed runs leave it in place)."""
+        return self.last_published(target) is not None
+
+    @property
+    def live_targets(self) -> list[str]:
+        return [t for t in self.targets if self.live_on(t)]
+
     def last_published(self, target: str) -> RunRecord | None:
         for run in self.runs:
             for row in run.rows:
@@ -161,6 +170,28 @@ class SiteData:
     def last_run(self) -> datetime | None:
         moments = [o.last_run for o in self.organismos if o.last_run]
         return max(moments) if moments else None
+
+    def portals(self) -> list[str]:
+        """Every portal some dataset targets, in the catalog's order."""
+        seen: dict[str, None] = {}
+        for dataset in self.datasets.values():
+            seen.update(dict.fromkeys(dataset.targets))
+        return list(seen)
+
+    def live_totals(self) -> list[tuple[str, int, int]]:
+        """(portal, datasets live on it now, datasets that target it)."""
+        return [
+            (
+                portal,
+                sum(1 for d in self.datasets.values() if d.live_on(portal)),
+                sum(1 for d in self.datasets.values() if portal in d.targets),
+            )
+            for portal in self.portals()
+        ]
+
+    @property
+    def runs(self) -> list[Run]:
+        return [run for dataset in self.datasets.values() for run in dataset.runs]
 
     def verdict_totals(self) -> dict[str | None, int]:
         totals = {v: 0 for v in VERDICT_ORDER} | {None: 0}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from datos_cali.explain import KIND_NAMES, evidence_label
 from datos_cali.outcomes import NO_TARGET, Outcome
 from datos_cali.outcomes import VERDICT_ORDER as _VERDICTS
 from datos_cali.settings import OFFICE_ZONE
@@ -17,16 +18,7 @@ NO_RUNS = "Sin ejecuciones"
 VERDICT_ORDER = tuple(o.value for o in _VERDICTS)
 VERDICT_HELP = {o.value: o.help for o in Outcome}
 
-KINDS = {
-    "format": "Formato del archivo",
-    "encoding": "Codificación de caracteres",
-    "structure": "Estructura de la tabla",
-    "empty": "Archivo sin datos",
-    "schema": "Contrato del conjunto",
-    "pii": "Datos personales",
-    "metadata": "Metadatos",
-    "quality": "Calidad",
-}
+KINDS = {kind.value: name for kind, name in KIND_NAMES.items()}
 SEVERITIES = {
     "block": "Impide publicar",
     "warn": "Advertencia",
@@ -107,5 +99,36 @@ def duration(seconds: float | None) -> str:
 
 
 def evidence_name(key: str) -> str:
-    """Evidence keys are snake_case Spanish (`celdas_vacias`): shown as words."""
-    return key.replace("_", " ")
+    """Evidence keys are snake_case Spanish (`titulo_sin_anio`): shown as words, accented."""
+    return evidence_label(key)
+
+
+# Great Expectations' expectation types, as an auditor reads them.
+EXPECTATIONS = {
+    "expect_column_values_to_be_of_type": "Tipo de dato",
+    "expect_column_values_to_be_in_type_list": "Tipo de dato",
+    "expect_column_values_to_not_be_null": "Sin celdas vacías",
+    "expect_column_values_to_be_unique": "Sin valores repetidos",
+    "expect_column_values_to_match_regex": "Formato (patrón)",
+    "expect_column_values_to_be_in_set": "Solo valores de la lista permitida",
+    "expect_column_values_to_not_be_in_set": "Ningún valor de la lista prohibida",
+    "expect_column_values_to_be_between": "Dentro del rango permitido",
+    "expect_column_value_lengths_to_be_between": "Longitud permitida",
+    "expect_compound_columns_to_be_unique": "Combinación de columnas sin repetir",
+    "expect_select_column_values_to_be_unique_within_record": "Sin repetir dentro de la fila",
+    "expect_column_pair_values_a_to_be_greater_than_b": "Orden entre dos columnas",
+    "expect_column_pair_values_A_to_be_greater_than_B": "Orden entre dos columnas",
+    "expect_table_columns_to_match_set": "Columnas del contrato",
+    "expect_table_row_count_to_be_between": "Cantidad de filas",
+}
+
+
+def expectation(kind: str) -> str:
+    return EXPECTATIONS.get(kind, kind.removeprefix("expect_").replace("_", " "))
+
+
+def size(count: int) -> str:
+    """«15 KB», «1,2 MB»."""
+    if count < 1024 * 1024:
+        return f"{number(max(1, round(count / 1024)))} KB"
+    return f"{number(count / 1024 / 1024, 1)} MB"

@@ -27,7 +27,7 @@ from datos_cali.sources.base import NothingNew, Pulled, SourceError, SourceKind,
 
 PROCESSED = "procesados"
 REPORT_SUFFIX = ".informe"
-EMPTY_INBOX = "No hay archivos nuevos de «{slug}» en la bandeja {folder}."
+EMPTY_INBOX = "No hay archivos nuevos de «{slug}» en la bandeja de «{organismo}»."
 UNSAFE_NAME = "Se rechazó el archivo «{name}» de la bandeja: su nombre no es seguro ({why})."
 NOT_AN_INBOX = (
     "El conjunto «{slug}» debe tener como origen la bandeja de su organismo (kind: inbox)."
@@ -80,7 +80,7 @@ def pull_inbox(settings: InboxSettings, dataset: Dataset, paths: Paths) -> Pulle
     folder = inbox_folder(paths, dataset.organismo)
     found = candidates(folder, settings.pattern)
     if not found:
-        raise NothingNew(EMPTY_INBOX.format(slug=dataset.slug, folder=folder))
+        raise NothingNew(EMPTY_INBOX.format(slug=dataset.slug, organismo=dataset.organismo))
     newest = found[-1]
 
     def settle(outcome: str, text: str | None, data: dict | None) -> None:

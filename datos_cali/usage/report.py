@@ -17,6 +17,7 @@ from datos_cali.usage.deltas import DailyUsage, daily_usage
 from datos_cali.usage.snapshots import UsageStore
 
 TOP = 10
+IMPORTED = "importado@"  # the portal key of readings imported from monthly figures
 MONTHS_ES = (
     "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
     "octubre", "noviembre", "diciembre",
@@ -60,6 +61,8 @@ class UsageReport:
     by_month: list[UsageLine] = field(default_factory=list)
     by_year: list[UsageLine] = field(default_factory=list)
     resets: int = 0  # readings where a counter went down (the portal reset it)
+    imported_days: int = 0  # of the days read, those imported from monthly figures
+    readings_from: dt.date | None = None  # the first reading stored, whatever the year
 
     @property
     def empty(self) -> bool:
@@ -92,6 +95,7 @@ class UsageReport:
             "top_views": [line.to_dict() for line in self.top("views")],
             "top_downloads": [line.to_dict() for line in self.top("downloads")],
             "resets": self.resets,
+            "imported_days": self.imported_days,
         }
 
     def csv_rows(self) -> list[dict]:
@@ -143,13 +147,17 @@ def build_usage_report(
         by_month=_months(chosen),
         by_year=_lines(chosen, lambda d: str(d.day.year), str, chronological=True),
         resets=sum(d.reset for d in chosen),
+        imported_days=len({(d.portal, d.day) for d in chosen if d.portal.startswith(IMPORTED)}),
     )
 
 
 def usage_report(ledger, catalog: Catalog, year: int | None = None) -> UsageReport:
     """The report from the stored snapshots (`ledger`: the open Ledger or its engine)."""
+    store = UsageStore(ledger)
     until = dt.date(year, 12, 31) if year else None
-    return build_usage_report(daily_usage(UsageStore(ledger).snapshots(until=until)), catalog, year)
+    report = build_usage_report(daily_usage(store.snapshots(until=until)), catalog, year)
+    report.readings_from = store.first_day()
+    return report
 
 
 def _sum(deltas: list[DailyUsage], key: str, label: str) -> UsageLine:

@@ -21,9 +21,11 @@ BODY = """
 <p class="aviso">Aún no hay datos de uso: la lectura diaria de los contadores de los portales
 (flujo «recolectar-uso» o «datos-cali usage collect») todavía no ha guardado ninguna.</p>
 {% else %}
-<p>Lecturas diarias del {{ report.first_day.isoformat() }} al {{ report.last_day.isoformat() }}:
+<p>Lecturas del {{ report.first_day.isoformat() }} al {{ report.last_day.isoformat() }}:
 {{ report.total.views|numero }} visitas y {{ report.total.downloads|numero }} descargas
-({{ ratio(report.total) }} descargas por visita).</p>
+({{ ratio(report.total) }} descargas por visita).{% if report.imported_days %} Incluye lecturas de
+fin de mes importadas de las cifras mensuales de la oficina (anteriores a las lecturas
+diarias).{% endif %}</p>
 <h2>Por mes</h2>
 {{ monthly }}
 <h2>Por año</h2>

@@ -23,7 +23,7 @@ from datos_cali.ledger.models import UsageSnapshot
 from datos_cali.settings import OFFICE_ZONE
 
 NAIVE_NOW = "La hora de la lectura debe tener zona horaria (se guarda en UTC)."
-NEGATIVE = "El portal informó un contador negativo para {asset_id}: {views} visitas, {downloads} descargas."
+NEGATIVE = "El portal informó un contador negativo para {asset_id}: visitas {views}, descargas {downloads}."
 
 
 def office_day(moment: dt.datetime) -> dt.date:
@@ -85,6 +85,11 @@ class UsageStore:
         with self.engine.connect() as connection:
             rows = connection.execute(query).all()
         return [_snapshot(row) for row in rows]
+
+    def first_day(self) -> dt.date | None:
+        """The day of the first reading stored, of any portal."""
+        with self.engine.connect() as connection:
+            return connection.execute(select(func.min(UsageSnapshot.day))).scalar_one()
 
     def count(self) -> int:
         with self.engine.connect() as connection:

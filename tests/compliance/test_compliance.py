@@ -109,6 +109,6 @@ def test_the_command_prints_the_known_answers(planned, cli):  # noqa: F811
     assert {o["organismo"]: o["published"] for o in data["organismos"]} == {"alfa": 2, "beta": 0}
     human = cli("compliance", "report", "--year", "2021")
     assert human.exit_code == 0
-    assert "2 de 4 conjuntos comprometidos publicados (50,0 %)" in human.stdout
+    assert "conjuntos comprometidos publicados: 2 de 4 (50,0 %)" in human.stdout
     assert "Conjunto d-tres" in human.stdout and "2021-12-15" in human.stdout
     assert "Conjuntos desactualizados" in human.stdout

@@ -26,11 +26,11 @@ def test_one_page_per_plan_year_with_the_known_answers(planned, tmp_path):
 
     current = read(out / "cumplimiento" / "index.html")
     assert current.headings[0] == (1, "Cumplimiento del plan de apertura 2022")
-    assert "0 de 1 conjuntos comprometidos" in current.text
+    assert "conjuntos comprometidos publicados: 0 de 1" in current.text
     assert "2021.html" in current.links()
     closed = read(out / "cumplimiento" / "2021.html")
     assert "al cierre del año (2021-12-31)" in closed.text
-    assert "2 de 4 conjuntos comprometidos publicados (50,0 %)" in closed.text
+    assert "conjuntos comprometidos publicados: 2 de 4 (50,0 %)" in closed.text
     missed = closed.table("Conjuntos del plan 2021 que no se publicaron")
     assert missed.body_rows == 3 and "Conjunto d-tres" in closed.text
     assert closed.table("Conjuntos cuya frecuencia").body_rows == 1

@@ -85,7 +85,7 @@ def test_a_position_beyond_the_file(tmp_path):
     positions = PLACED | {"nombre_pospre": 9}
     prepared = prepare_with(tmp_path, positions)
     (missing,) = [f for f in prepared.contract_findings if f.code == "posicion_no_corresponde"]
-    assert "tiene 5 columnas" in missing.message
+    assert "columna 9, más allá de la última del archivo (la 5)" in missing.message
 
 
 def test_repeated_headers_resolved_by_position_are_information(tmp_path):

@@ -62,7 +62,10 @@ def test_a_rejected_submission_stays_in_the_inbox_with_its_report(mini, session,
     assert run.outcome == "rejected" and run.targets == []
     assert dropped.exists()
     text = dropped.with_name(dropped.name + ".informe.txt").read_text(encoding="utf-8")
-    assert "NO se publicó" in text and "que no es un número" in text and "(filas 2)" in text
+    assert (
+        "NO se publicó" in text and "que no es un número" in text and "Fila del archivo: 2" in text
+    )
+    assert "(hora de Colombia)" in text and "[Contrato del conjunto]" in text
     data = json.loads(dropped.with_name(dropped.name + ".informe.json").read_text(encoding="utf-8"))
     assert data["publishable"] is False
     [row] = ledger.runs(dataset=slug)

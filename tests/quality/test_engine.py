@@ -44,7 +44,8 @@ def test_settings_cover_every_criterion():
 
 
 def test_assess_scores_everything_and_reports_what_falls_below(tmp_path):
-    assessment = assess(context(tmp_path, {"a": ["1", "2"]}, dataset=STALE))
+    published = dt.datetime(2023, 1, 1, tzinfo=dt.UTC)  # a run: the last publication is old
+    assessment = assess(context(tmp_path, {"a": ["1", "2"]}, dataset=STALE, last_updated=published))
     assert list(assessment.scores) == MINTIC
     assert all(0 <= s.value <= 10 for s in assessment.scores.values())
     below = {f.code: f for f in assessment.findings if f.code.startswith("criterio_")}
@@ -56,9 +57,21 @@ def test_assess_scores_everything_and_reports_what_falls_below(tmp_path):
     assert 0 < assessment.overall < 10
 
 
+def test_the_catalogs_age_is_not_the_senders_finding(tmp_path):
+    """A pre-check measures Actualidad on the catalog's issue date: the score says so, but no
+    finding is addressed to the person sending the file about the office's metadata."""
+    assessment = assess(context(tmp_path, {"a": ["1", "2"]}, dataset=STALE))
+    assert assessment.scores["actualidad"].value == 0
+    codes = [f.code for f in assessment.findings]
+    assert "criterio_actualidad" not in codes and "desactualizado" not in codes
+
+
 def test_the_catalog_sets_a_criterion_severity_per_dataset(tmp_path):
     ctx = context(
-        tmp_path, {"a": ["1", "2"]}, dataset={**STALE, "quality": {"actualidad": "block"}}
+        tmp_path,
+        {"a": ["1", "2"]},
+        dataset={**STALE, "quality": {"actualidad": "block"}},
+        last_updated=dt.datetime(2023, 1, 1, tzinfo=dt.UTC),
     )
     (finding,) = [f for f in assess(ctx).findings if f.code == "criterio_actualidad"]
     assert finding.severity == Severity.BLOCK

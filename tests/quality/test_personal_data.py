@@ -239,7 +239,7 @@ def test_long_columns_are_name_scanned_on_a_sample_plus_flagged_rows():
     assert column.sampled_rows == scanning.SAMPLE_ROWS
     assert column.detections["nombre"].positions.tolist() == [rows - 10]
     assert column.detections["celular"].positions.tolist() == [rows - 5]
-    assert "muestra de 100000 filas" in scan.findings[0].message
+    assert "muestra de las filas: 100000" in scan.findings[0].message
 
 
 def test_python_confirmation_is_bounded(monkeypatch):

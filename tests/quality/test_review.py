@@ -84,8 +84,13 @@ def test_direccion_sin_coordenadas(tmp_path):
 
 def test_desactualizado(tmp_path):
     stale = {"metadata": {"data": {"fecha_emision": "2024-01-31"}}}
-    (finding,) = REVIEWS["desactualizado"](context(tmp_path, THREE, dataset=stale))
-    assert "151 días" in finding.message and "31 días" in finding.message
+    # Measured on the catalog's date (a pre-check): the office's metadata, not the file.
+    assert REVIEWS["desactualizado"](context(tmp_path, THREE, dataset=stale)) == []
+    long_ago = dt.datetime(2024, 1, 31, tzinfo=dt.UTC)
+    ctx = context(tmp_path, THREE, dataset=stale, last_updated=long_ago)
+    (finding,) = REVIEWS["desactualizado"](ctx)
+    assert finding.severity == Severity.WARN
+    assert "última publicación" in finding.message and "permitidos: 31" in finding.message
     published = dt.datetime(2024, 6, 29, tzinfo=dt.UTC)
     ctx = context(tmp_path, THREE, dataset=stale, last_updated=published)
     assert REVIEWS["desactualizado"](ctx) == []

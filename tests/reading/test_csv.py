@@ -69,7 +69,7 @@ def test_ragged_rows_are_a_structure_finding_with_their_rows(tmp_path):
     ragged = [f for f in raw.findings if f.code == "filas_irregulares"]
     assert [(f.count, f.rows) for f in ragged] == [(2, [3, 6]), (1, [5])]
     assert all(f.kind == Kind.STRUCTURE and f.severity == Severity.BLOCK for f in ragged)
-    assert "2 filas tienen 2 celdas y el encabezado tiene 3" in ragged[0].message
+    assert "2 filas tienen un número de celdas (2) distinto del encabezado (3)" in ragged[0].message
     assert cells(raw, 0) == ["1", "6"]
 
 
@@ -77,7 +77,7 @@ def test_duplicate_and_empty_headers_are_structure_findings(tmp_path):
     raw = read_table(write(tmp_path, "h.csv", "Comuna,comuna ,,x\n1,2,3,4\n"))
     codes = {f.code: f for f in raw.findings}
     assert codes["encabezado_repetido"].kind == Kind.STRUCTURE
-    assert "aparece 2 veces (columnas 1, 2)" in codes["encabezado_repetido"].message
+    assert "aparece repetido (columnas 1, 2)" in codes["encabezado_repetido"].message
     assert (
         codes["encabezado_vacio"].message
         == "La columna 3 no tiene nombre en el encabezado y tiene datos."

@@ -7,12 +7,11 @@ request the pages make that is not a local file is refused and recorded, and mus
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-from tests.reportsite.conftest import IMAE, ROOT
+from tests.reportsite.conftest import IMAE
 
 pytestmark = pytest.mark.browser
 
@@ -30,7 +29,6 @@ CHROMIUM_ARGS = [
 ORGANISMO = "Departamento Administrativo de Planeación"
 DATASET = "Indicador mensual de actividad económica de Cali"
 BLOCKING_IMPACTS = {"serious", "critical"}
-SCREENSHOTS_ENV = "DATOS_CALI_SCREENSHOTS"
 
 
 MISSING_CHROMIUM = (
@@ -131,10 +129,6 @@ def test_click_from_the_index_to_a_dataset_and_read_its_evidence(populated, page
     shot = tmp_path / "dataset.png"
     page.screenshot(path=str(shot), full_page=True)
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
-    if os.environ.get(SCREENSHOTS_ENV) == "1":
-        target = ROOT / "docs" / "screenshots" / "dataset.png"  # the first screenful, for docs
-        target.parent.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(target))
 
 
 def test_the_keyboard_alone_reaches_a_dataset(populated, page):
@@ -182,3 +176,100 @@ def test_axe_finds_no_serious_or_critical_violations(populated, page, path):
     page.goto(url(populated.site.root, path))
     violations = axe_violations(page)
     assert blocking(violations) == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["index.html", "organismos/planeacion.html", f"conjuntos/{IMAE}.html"],
+)
+def test_axe_finds_nothing_serious_in_print_either(populated, page, path):
+    page.emulate_media(media="print")
+    page.goto(url(populated.site.root, path))
+    assert blocking(axe_violations(page)) == []
+
+
+def test_search_and_filters_narrow_the_list_of_datasets(populated, page):
+    page.goto(url(populated.site.root, "index.html"))
+    rows = page.locator("tr.conjunto")
+    total = rows.count()
+    assert total > 2 and page.locator("#filtros").is_visible()
+    page.get_by_label("Buscar", exact=True).fill("actividad economica")  # accents are not needed
+    assert [rows.nth(i).is_visible() for i in range(total)].count(True) == 1
+    assert page.locator("#filtros-cuenta").inner_text() == f"Se muestra 1 de {total} conjuntos."
+    page.get_by_label("Buscar", exact=True).fill("")
+    page.get_by_label("Resultado más reciente", exact=True).select_option("rejected")
+    visible = [rows.nth(i) for i in range(total) if rows.nth(i).is_visible()]
+    assert len(visible) == 1 and DATASET in visible[0].inner_text()
+    page.get_by_label("Resultado más reciente", exact=True).select_option("")
+    page.get_by_label("Publicado en", exact=True).select_option("ninguno")
+    assert all(
+        "Ninguno todavía" in rows.nth(i).inner_text()
+        for i in range(total)
+        if rows.nth(i).is_visible()
+    )
+
+
+def test_without_javascript_the_whole_list_is_there(populated, browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(url(populated.site.root, "index.html"))
+    rows = page.locator("tr.conjunto")
+    assert rows.count() > 2 and all(rows.nth(i).is_visible() for i in range(rows.count()))
+    assert not page.locator("#filtros").is_visible()
+    context.close()
+
+
+def test_printing_clips_nothing_of_the_evidence(populated, page):
+    page.set_viewport_size({"width": 1050, "height": 740})  # about A4 landscape at 96 dpi
+    page.emulate_media(media="print")
+    page.goto(url(populated.site.root, f"conjuntos/{IMAE}.html"))
+    overflow = page.evaluate(
+        """() => [...document.querySelectorAll('.tabla-desplazable')].map(box =>
+             [box.querySelector('caption').textContent, box.scrollWidth - box.clientWidth])"""
+    )
+    assert [caption for caption, extra in overflow if extra > 1] == []
+
+
+def test_chart_text_stays_readable_on_a_phone(populated, page):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(url(populated.site.root, f"conjuntos/{IMAE}.html"))
+    sizes = page.evaluate(
+        """() => [...document.querySelectorAll('.grafico-svg text')].map(t =>
+             t.getBoundingClientRect().height)"""
+    )
+    assert sizes and min(sizes) >= 10  # px on screen, however narrow the phone
+
+
+def test_the_pdf_of_a_dataset_page_holds_the_whole_evidence(populated, tmp_path):
+    import shutil
+    import subprocess
+
+    from datos_cali.reportsite.pdf import dataset_pdf
+
+    pdf = dataset_pdf(populated.site.root, IMAE, tmp_path / "auditoria.pdf")
+    assert pdf.read_bytes().startswith(b"%PDF")
+    text = subprocess.run(
+        ["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    squeezed = "".join(text.split())
+    assert populated.published_sha in squeezed  # the SHA-256, whole, even wrapped
+    assert "JSON" in text and "Evidencia de publicación" in text
+    from datos_cali.ledger import open_ledger
+
+    with open_ledger(populated.ledger_url) as ledger:
+        published = ledger.last_published(IMAE, "datos.gov.co")
+    for request_id in published.portal_request_ids:
+        assert request_id in squeezed
+    assert shutil.which("pdftoppm")
+    subprocess.run(
+        ["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "p")],
+        check=True,
+    )
+    [png] = tmp_path.glob("p*.png")
+    from PIL import Image
+
+    with Image.open(png) as image:
+        width, height = image.size
+        assert width > height  # A4 landscape
+        inked = sum(1 for value in image.convert("L").getdata() if value < 200)
+    assert inked > 0.01 * width * height  # a page with text on it, not a blank one

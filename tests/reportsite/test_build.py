@@ -35,7 +35,60 @@ def test_the_index_counts_datasets_by_latest_verdict(populated):
     assert expected in page.text, page.text
     assert "Contratación Pública 2 1 0 0 0 1 " in page.text
     assert "Ejecuciones registradas 4" in page.text
-    assert f"Conjuntos de datos {len(catalog.datasets)}" in page.text
+    assert f"Conjuntos de datos en el catálogo {len(catalog.datasets)}" in page.text
+
+
+def test_the_front_page_counts_what_is_live_apart_from_the_latest_verdict(populated):
+    catalog = load_catalog(populated.catalog)
+    page = read(populated.site.index)
+    # IMAE's latest run was rejected, but its second publication is still on datos.gov.co;
+    # the contracts dataset was published: two datasets are live there now.
+    assert f"Publicados en datos.gov.co 2 de {len(catalog.datasets)}" in page.text
+    assert page.headings[1:3] == [(2, "En los portales ahora"), (2, "Ejecuciones")]
+
+
+def test_run_counts_agree_with_the_chart(populated):
+    html = populated.site.index.read_text("utf-8")
+    table = html.split("Datos del gráfico «Ejecuciones por mes y resultado»")[1].split("</table>")[
+        0
+    ]
+    counted = sum(int(n) for n in re.findall(r'<td class="numero">(\d+)</td>', table))
+    assert counted == 4 == populated.site.runs
+    assert "una ejecución que escribió en dos portales cuenta una vez" in html
+
+
+def test_every_dataset_is_listed_with_filters_that_need_no_inline_script(populated):
+    catalog = load_catalog(populated.catalog)
+    root = populated.site.root
+    page = read(populated.site.index)
+    assert page.table("Todos los conjuntos de datos").body_rows == len(catalog.datasets)
+    for slug in catalog.datasets:
+        assert f"conjuntos/{slug}.html" in page.links()
+    form = next(attributes for tag, attributes in page.tags if tag == "form")
+    assert "hidden" in form  # shown by the script: without JavaScript the list is all there is
+    scripts = [attributes for tag, attributes in page.tags if tag == "script"]
+    assert scripts == [{"src": "static/filtros.js", "defer": None}]
+    assert (root / "static" / "filtros.js").is_file()
+    for path in root.rglob("*.html"):
+        text = path.read_text("utf-8")
+        assert not re.search(r"<script(?![^>]*\bsrc=)", text), path  # no inline scripts
+        assert not re.search(r"\son[a-z]+=", text), path  # no inline handlers
+    # IMAE: latest run rejected, still live on datos.gov.co.
+    row = re.search(
+        r'<tr class="conjunto"[^>]*data-resultado="rejected"[^>]*>', page_html(populated)
+    )
+    assert row and 'data-portales="datos.gov.co"' in row.group(0) and "planeacion" in row.group(0)
+
+
+def page_html(populated) -> str:
+    return populated.site.index.read_text("utf-8")
+
+
+def test_no_server_path_in_the_built_site(populated):
+    state = str(populated.state)
+    for path in populated.site.root.rglob("*"):
+        if path.is_file() and path.suffix != ".zip":
+            assert state not in path.read_text("utf-8", errors="replace"), path
 
 
 def test_the_organismo_page_lists_its_datasets_with_the_verdict_per_portal(populated):
@@ -93,13 +146,22 @@ def test_every_run_report_is_copied_beside_the_page_and_linked(populated):
     assert populated.site.reports == 4
 
 
-def test_great_expectations_data_docs_are_copied_and_linked(populated):
+def test_great_expectations_results_are_shown_in_spanish_and_data_docs_downloaded(populated):
+    import zipfile
+
     root = populated.site.root
     page = read(root / IMAE_PAGE)
     [docs] = [link for link in page.links() if "/gx/" in link]
-    assert docs == f"../gx/{IMAE}/index.html"
-    assert (root / "conjuntos" / docs).resolve().is_file()
+    assert docs == f"../gx/{IMAE}.zip"
+    with zipfile.ZipFile(root / "gx" / f"{IMAE}.zip") as archive:
+        names = archive.namelist()
+    assert f"great-expectations-{IMAE}/index.html" in names
+    assert not any("/static/" in name for name in names)  # GX's fonts and images stay out
+    assert re.search(r"Data Docs, ZIP, \d+ KB", page.text)
     assert "evaluó 12 expectativas" in page.text
+    assert page.table("Expectativas de Great Expectations que se cumplieron").body_rows == 12
+    assert "Sin celdas vacías" in page.text and "expect_column" not in page.text
+    assert not (root / "gx" / IMAE / "index.html").exists()
     assert (
         "Aún no hay una validación de Great Expectations"
         in read(root / f"conjuntos/{CONTRATOS}.html").text
@@ -139,7 +201,8 @@ def test_pages_are_accessible_by_structure(populated):
         assert {"header", "nav", "main", "footer"} <= set(tags), path
         first_link = next(a for tag, a in page.tags if tag == "a")
         assert first_link["href"] == "#contenido" and "contenido" in page.ids, path
-        assert "script" not in tags, path
+        scripts = [a.get("src", "") for tag, a in page.tags if tag == "script"]
+        assert all(src.endswith("static/filtros.js") for src in scripts), path  # ours, external
 
 
 def test_nothing_is_loaded_from_the_internet(populated):

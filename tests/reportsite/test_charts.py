@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import xml.etree.ElementTree as ET
 
@@ -162,3 +163,65 @@ def test_many_points_keep_at_most_eight_axis_labels():
     shown = [t for t in texts if t and re.fullmatch(r"2021-01-\d\d", t)]
     assert shown[0] == "2021-01-01" and shown[-1] == "2021-01-30" and len(shown) <= 8
     assert html_of(chart).tables[0].body_rows == 30  # the table keeps every point
+
+
+def test_counts_get_whole_numbers_on_the_axis():
+    chart = bar_chart(
+        "Descargas",
+        "Pocas descargas.",
+        categories=["a", "b"],
+        series=[Series("Descargas", [0, 1])],
+        x_title="Conjunto",
+        y_title="Descargas",
+    )
+    ticks = re.findall(r'text-anchor="end"[^>]*>([^<]+)</text>', str(chart.svg))
+    assert ticks and all("," not in tick for tick in ticks), ticks
+
+
+def test_an_all_zero_chart_says_so_and_keeps_its_table():
+    chart = bar_chart(
+        "Ejecuciones",
+        "Nada todavía.",
+        categories=["enero", "febrero"],
+        series=[Series("Ejecuciones", [0, 0])],
+        x_title="Mes",
+        y_title="Ejecuciones",
+    )
+    html = str(chart.html())
+    assert "<svg" not in html and "todos los valores son cero" in html
+    assert "<table" in html and "febrero" in html
+
+
+def test_every_category_is_labelled_and_long_names_wrap_with_their_full_name():
+    names = [f"Secretaría de Desarrollo Económico y Turismo número {i}" for i in range(9)]
+    chart = bar_chart(
+        "Por organismo",
+        "Nueve organismos de nombre largo.",
+        categories=names,
+        series=[Series("Publicados (%)", [10 * i for i in range(9)])],
+        x_title="Organismo",
+        y_title="Porcentaje",
+        y_max=100,
+    )
+    svg = str(chart.svg)
+    assert svg.count("<tspan") >= 9 * 2  # wrapped on at least two lines each
+    assert all(f"<title>{name}</title>" in svg for name in names)  # cut ones keep their name
+
+
+def test_line_chart_labels_never_overlap():
+    labels = [f"{m} 2021" for m in ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago")] * 3
+    chart = line_chart(
+        "Meses",
+        "Veinticuatro meses.",
+        x_labels=labels,
+        series=[Series("Visitas", list(range(24)))],
+        x_title="Mes",
+        y_title="Visitas",
+    )
+    placed = re.findall(
+        r'<text x="([\d.]+)" y="([\d.]+)" text-anchor="(?:middle|end)"', str(chart.svg)
+    )
+    axis_y = max(float(y) for _, y in placed if float(y) < 300)  # the labels' row, not the title
+    xs = sorted(float(x) for x, y in placed if float(y) == axis_y)
+    gaps = [b - a for a, b in itertools.pairwise(xs)]
+    assert len(xs) >= 4 and min(gaps) >= len("ago 2021") * 6  # a label's width apart at least

@@ -143,7 +143,9 @@ def test_text_from_the_ledger_and_reports_is_rendered_inert(ledger, catalog, tmp
     site = build_site(tmp_path / "sitio", ledger=ledger, catalog=catalog, now=BUILT_AT)
     for path in site.root.rglob("*.html"):
         html = path.read_text("utf-8").lower()
-        assert "<script" not in html and "<img" not in html and "<i>" not in html, path
+        scripts = re.findall(r"<script[^>]*>", html)
+        assert all('src="' in tag and 'filtros.js"' in tag for tag in scripts), path
+        assert "<img" not in html and "<i>" not in html, path
     page = read(site.root / "conjuntos" / f"{IMAE}.html")
     assert f"El valor {hostile} no es válido." in page.text  # shown as text, not lost
     assert "7, 9" in page.text
@@ -189,8 +191,42 @@ def test_score_evidence_and_formula_version_come_from_the_run_report(ledger, cat
     site = build_site(tmp_path / "sitio", ledger=ledger, catalog=catalog, now=BUILT_AT)
     page = read(site.root / "conjuntos" / f"{IMAE}.html")
     row = re.search(r"Completitud 9,0 (.*?) Unicidad", page.text).group(1)
-    assert "celdas: 1.440" in row and "celdas vacias: 3" in row
-    assert "proporcion vacia: 0,002" in row
+    assert "celdas: 1.440" in row and "celdas vacías: 3" in row
+    assert "proporción vacía: 0,002" in row
     assert row.endswith(" 2") and "Provisional" not in row  # the run's version, not today's
     assert "no lo que se contó" not in page.text
     assert "Unicidad 9,0 No registrada" in page.text
+
+
+def test_failed_expectations_are_shown_in_spanish_with_their_masked_examples(
+    ledger, catalog, tmp_path
+):
+    expectations = {
+        "evaluated_expectations": 2,
+        "successful_expectations": 1,
+        "unsuccessful_expectations": 1,
+        "results": [
+            {
+                "type": "expect_column_values_to_be_between",
+                "column": "indice",
+                "success": False,
+                "unexpected_count": 3,
+                "rows": ["5", "9"],
+                "examples": ["[dato personal oculto]", "250,3"],
+            },
+            {
+                "type": "expect_column_values_to_not_be_null",
+                "column": "anio",
+                "success": True,
+                "unexpected_count": 0,
+            },
+        ],
+        "docs_index": "gx/x/index.html",
+    }
+    record_run(ledger, IMAE, START, report={"expectations": expectations})
+    site = build_site(tmp_path / "sitio", ledger=ledger, catalog=catalog, now=BUILT_AT)
+    page = read(site.root / "conjuntos" / f"{IMAE}.html")
+    assert page.table("Expectativas de Great Expectations que no se cumplieron").body_rows == 1
+    assert "Dentro del rango permitido indice 3 5, 9 «[dato personal oculto]», «250,3»" in page.text
+    assert "Ver la expectativa que se cumplió" in page.text
+    assert "expect_column" not in page.text

@@ -43,7 +43,7 @@ def test_dates_written_two_ways_in_a_long_repetitive_column(tmp_path):
     assert score.evidence["fechas_forma_distinta"] == 1
     (finding,) = score.findings
     assert finding.code == "fechas_en_varias_formas" and finding.rows == [7]
-    assert "de 2 formas distintas" in finding.message
+    assert "de varias formas (2;" in finding.message
 
 
 def test_cross_column_rules(tmp_path):
