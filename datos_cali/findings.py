@@ -4,13 +4,20 @@ Every check in the project (reading, contracts, quality, personal data) reports 
 `Finding`; the CLI, the JSON output, the report site and the ledger only render them.
 A finding never carries the offending values when they may be personal data: messages are
 built by the check that knows whether its examples are safe to show.
+
+`rows` keeps the first few file row numbers (what is shown, stored and serialised); the check's
+whole list travels beside it in memory only (`Finding.all_rows()`), for the ventanilla's
+download of every row to fix. Checks hand both over at once through `first_rows`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 MAX_EXAMPLE_ROWS = 10
 
@@ -44,6 +51,20 @@ class Finding(BaseModel):
     count: int = 1
     rows: list[int] = Field(default_factory=list)
     severity: Severity = Severity.BLOCK
+    _all_rows: Any = PrivateAttr(default=None)  # every row, when the check listed more
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _keep_every_row(cls, data: Any, handler):
+        every = getattr(data.get("rows"), "every", None) if isinstance(data, dict) else None
+        finding = handler(data)
+        if every is not None and len(every) > len(finding.rows):
+            finding.__pydantic_private__["_all_rows"] = every
+        return finding
+
+    def all_rows(self) -> Sequence[int]:
+        """Every file row number the check found (not only the first few in `rows`)."""
+        return self._all_rows if self._all_rows is not None else self.rows
 
     def public_dict(self) -> dict:
         """The shape promised by `datos-cali validate --json` (severity is implied by the list)."""
@@ -57,13 +78,18 @@ class Finding(BaseModel):
         }
 
 
+class ExampleRows(list):
+    """The first few row numbers, carrying every one of them (`every`) to `Finding`."""
+
+    every: np.ndarray
+
+
 def first_rows(rows, limit: int = MAX_EXAMPLE_ROWS) -> list[int]:
-    """The first few file row numbers (1-based, header is row 1) to show a person."""
-    out: list[int] = []
-    for row in rows:
-        out.append(int(row))
-        if len(out) >= limit:
-            break
+    """The first few file row numbers (1-based, header is row 1) to show a person; a `Finding`
+    built with them also keeps the whole list (`Finding.all_rows()`)."""
+    every = np.asarray(rows if isinstance(rows, np.ndarray) else list(rows), dtype=np.int64)
+    out = ExampleRows(int(row) for row in every[:limit])
+    out.every = every
     return out
 
 

@@ -24,6 +24,8 @@ UNKNOWN = "No existen en el catálogo: {slugs}."
 STYLE = {
     Outcome.PUBLISHED: "green",
     Outcome.UNCHANGED: "cyan",
+    Outcome.NO_NEW_FILE: "dim",
+    Outcome.UNRECOGNISED: "yellow",
     Outcome.REJECTED: "red",
     Outcome.FAILED: "bold red",
 }
