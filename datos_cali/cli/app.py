@@ -30,3 +30,13 @@ compliance_app = typer.Typer(
     help="Cumplimiento del plan de apertura de cada organismo.", no_args_is_help=True
 )
 app.add_typer(compliance_app, name="compliance")
+usuarios_app = typer.Typer(
+    help="Cuentas de la ventanilla: organismos, oficina de transparencia y auditores.",
+    no_args_is_help=True,
+)
+app.add_typer(usuarios_app, name="usuarios")
+avisos_app = typer.Typer(
+    help="Avisos por correo de la ventanilla (rechazos, publicaciones, atrasos).",
+    no_args_is_help=True,
+)
+app.add_typer(avisos_app, name="avisos")

@@ -151,7 +151,9 @@ class Notice(Base):
     dataset: Mapped[str | None] = mapped_column(String(200))
     recipients: Mapped[list[str]] = mapped_column(JSONType, default=list)
     subject: Mapped[str] = mapped_column(Text)
-    body: Mapped[str] = mapped_column(Text)  # plain text, as sent (links to one-time pages left out)
+    body: Mapped[str] = mapped_column(
+        Text
+    )  # plain text, as sent (links to one-time pages left out)
     status: Mapped[str] = mapped_column(String(16))
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
