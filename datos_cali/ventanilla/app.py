@@ -54,6 +54,8 @@ async def _notice_loop(service: Ventanilla) -> None:
 def create_app(service: Ventanilla | None = None, *, notices: bool = True):
     """The ASGI application (wrapped in the security-headers middleware)."""
     service = service or build()
+    # Uvicorn's access log would write one-time link tokens in paths; ours hides them.
+    logging.getLogger("uvicorn.access").disabled = True
 
     @contextlib.asynccontextmanager
     async def lifespan(app):

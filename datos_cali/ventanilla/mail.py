@@ -75,9 +75,9 @@ def message(server: SmtpServer, recipients: list[str], subject: str, text: str, 
     mail["To"] = ", ".join(recipients)
     mail["Date"] = formatdate(localtime=False)
     mail["Message-ID"] = make_msgid(domain=server.sender.rsplit("@", 1)[-1])
-    mail["Content-Language"] = "es"
     mail.set_content(text)
     mail.add_alternative(html, subtype="html")
+    mail["Content-Language"] = "es"  # after the body: set_content drops Content-* headers
     return mail
 
 

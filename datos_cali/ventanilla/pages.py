@@ -24,7 +24,6 @@ from datos_cali import archive
 from datos_cali.contracts import load_contract
 from datos_cali.findings import Severity
 from datos_cali.ledger.ventanilla import ROLES, Upload, User
-from datos_cali.messages import human_size
 from datos_cali.sources.inbox import hand_in
 from datos_cali.ventanilla import accounts, checking, history, status
 from datos_cali.ventanilla.accounts import ROLE_NAMES, AccountError
@@ -33,7 +32,7 @@ from datos_cali.ventanilla.notices import receipt_number
 from datos_cali.ventanilla.security import Visitor, client_ip
 from datos_cali.ventanilla.service import Ventanilla, local_path, redirect, work_folder
 from datos_cali.ventanilla.store import UploadFilter, now
-from datos_cali.ventanilla.uploads import UploadRefused, receive_upload
+from datos_cali.ventanilla.uploads import UploadRefused, receive_upload, size_words
 
 WRONG_PASSWORD = "El correo o la contraseña no son correctos."
 LOCKED = (
@@ -275,7 +274,7 @@ def upload_form(
         chosen=chosen if chosen in {d.slug for d in datasets} else "",
         show_organismo=user.role != "organismo",
         organismos={slug: o.name for slug, o in service.catalog.organismos.items()},
-        max_size=_size(service.settings.max_upload_bytes),
+        max_size=size_words(service.settings.max_upload_bytes),
         max_bytes=service.settings.max_upload_bytes,
         error=error,
     )
@@ -780,7 +779,3 @@ def audit_page(service: Ventanilla, request: Request, form) -> Response:
     return service.render(
         request, visitor, "auditoria.html", title="Auditoría", entries=service.store.audit_log()
     )
-
-
-def _size(n_bytes: int) -> str:
-    return human_size(n_bytes)

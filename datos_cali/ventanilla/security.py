@@ -199,6 +199,12 @@ class SecureHeaders:
 
         try:
             await self.app(scope, receive, send_with_headers)
+        except Exception:
+            # Starlette re-raises an unexpected error after its handler has answered with the
+            # Spanish error page (and logged it); letting it reach uvicorn would only cut the
+            # browser's keep-alive connection. Before an answer was sent, it is a real failure.
+            if not status["code"]:
+                raise
         finally:
             access_log.info(
                 "%s %s %s %.0f ms",

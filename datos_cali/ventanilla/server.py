@@ -8,15 +8,16 @@ hides one-time link tokens. Logs go to `<state>/logs/ventanilla.log` and the con
 
 from __future__ import annotations
 
-import logging
-import logging.config
-
 import uvicorn
 
 from datos_cali.settings import paths
 from datos_cali.ventanilla.app import create_app
 
 FACTORY = "datos_cali.ventanilla.server:application"
+# What every ventanilla server runs with (the tests' servers too): no uvicorn access log (ours
+# hides tokens), no `server` header, client addresses as the socket says (behind a proxy,
+# configure the proxy to pass them and uvicorn's `forwarded_allow_ips`).
+OPTIONS = {"access_log": False, "server_header": False, "proxy_headers": False}
 
 
 def logging_config() -> dict:
@@ -54,9 +55,7 @@ def serve(host: str, port: int, workers: int = 1) -> None:
         host=host,
         port=port,
         workers=workers,
-        access_log=False,
         log_config=logging_config(),
-        server_header=False,
-        proxy_headers=False,
         timeout_keep_alive=30,
+        **OPTIONS,
     )

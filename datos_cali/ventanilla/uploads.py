@@ -25,9 +25,10 @@ from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import ClientDisconnect, Request
 
-from datos_cali import archive, messages
+from datos_cali import archive
 from datos_cali.reading import ReadError
 from datos_cali.reading.sniff import container_format, detect_encoding
+from datos_cali.spanish import decimal
 
 ALLOWED_EXTENSIONS = (".csv", ".txt", ".tsv", ".xlsx")
 MAX_NAME = 180
@@ -46,6 +47,12 @@ NOT_A_TABLE = "El archivo «{name}» no es una tabla: {why}"
 ZIP_NOT_XLSX = "El archivo es un comprimido ZIP pero su nombre no termina en .xlsx."
 FIELD_TOO_LONG = "Un campo del formulario es demasiado largo."
 BROKEN = "El envío se interrumpió antes de terminar. Vuelva a intentarlo."
+
+
+def size_words(n_bytes: int) -> str:
+    """«600 MB», «1,5 MB»: sizes as people here write them (1 MB = 1024² bytes)."""
+    megabytes = n_bytes / 1024**2
+    return f"{decimal(megabytes, 0 if megabytes == int(megabytes) else 1)} MB"
 
 
 class UploadRefused(Exception):
@@ -154,9 +161,7 @@ class _Receiver:
         chunk = data[start:end]
         self.size += len(chunk)
         if self.size > self.max_bytes:
-            raise UploadRefused(
-                TOO_LARGE.format(limit=messages.human_size(self.max_bytes)), status=413
-            )
+            raise UploadRefused(TOO_LARGE.format(limit=size_words(self.max_bytes)), status=413)
         if not self._sniffed:
             self._head += chunk
             if len(self._head) >= SNIFF_BYTES:
@@ -206,7 +211,7 @@ async def receive_upload(
         raise UploadRefused(NOT_MULTIPART)
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > max_bytes + 64 * 1024:
-        raise UploadRefused(TOO_LARGE.format(limit=messages.human_size(max_bytes)), status=413)
+        raise UploadRefused(TOO_LARGE.format(limit=size_words(max_bytes)), status=413)
     receiver = _Receiver(folder, max_bytes, on_fields)
     callbacks = {
         name: getattr(receiver, name)
