@@ -205,7 +205,6 @@ def _print_status(statuses) -> None:
         )
         table.add_row(
             s.slug,
-            s.organismo,
             f"{s.last_label} ({minute(s.last_at)})" if s.last_at else s.last_label,
             s.cause,
             published,
