@@ -221,14 +221,18 @@ def test_axe_finds_nothing_serious_on_the_other_pages(ventanilla, pages, smtp):
     newcomer.goto(link)
     newcomer.check("enlace")
     anonymous.close()
-    assert {name: found for name, found in {**pages.violations, **newcomer.violations}.items() if found} == {}
+    assert {
+        name: found for name, found in {**pages.violations, **newcomer.violations}.items() if found
+    } == {}
 
 
 def test_the_keyboard_alone_signs_in_uploads_and_reads_the_verdict(ventanilla, pages):
     ventanilla.user(CLERK, organismo="planeacion")
     tab = pages.goto("/entrar")
     tab.keyboard.press("Tab")
-    assert tab.evaluate("document.activeElement.textContent.trim()") == "Saltar al contenido principal"
+    assert (
+        tab.evaluate("document.activeElement.textContent.trim()") == "Saltar al contenido principal"
+    )
     outline = tab.evaluate(
         "(() => { const s = getComputedStyle(document.activeElement);"
         " return [s.outlineStyle, parseFloat(s.outlineWidth)]; })()"
@@ -264,7 +268,9 @@ def tab_to(tab, name: str, limit: int = 60) -> None:
     """Press Tab until the focused element has this id or this text."""
     for _ in range(limit):
         tab.keyboard.press("Tab")
-        found = tab.evaluate("[document.activeElement.id, document.activeElement.textContent.trim()]")
+        found = tab.evaluate(
+            "[document.activeElement.id, document.activeElement.textContent.trim()]"
+        )
         if name in found:
             return
     raise AssertionError(f"«{name}» was not reached with {limit} presses of Tab")
