@@ -38,9 +38,13 @@ def test_the_first_office_user_gets_a_one_time_link_when_no_mail_goes_out(monkey
     listed = runner.invoke(app, ["usuarios", "listar"])
     assert "jefe@cali.gov.co" in listed.stdout and "invitado" in listed.stdout
 
-    again = runner.invoke(app, ["usuarios", "crear", "jefe@cali.gov.co", "--nombre", "Otra", "--rol", "auditor"])
+    again = runner.invoke(
+        app, ["usuarios", "crear", "jefe@cali.gov.co", "--nombre", "Otra", "--rol", "auditor"]
+    )
     assert again.exit_code == 1 and "Ya existe un usuario" in again.stderr
-    wrong = runner.invoke(app, ["usuarios", "crear", "a@b.co", "--nombre", "A", "--organismo", "nadie"])
+    wrong = runner.invoke(
+        app, ["usuarios", "crear", "a@b.co", "--nombre", "A", "--organismo", "nadie"]
+    )
     assert wrong.exit_code == 1 and "no está en el catálogo" in wrong.stderr
     no_org = runner.invoke(app, ["usuarios", "crear", "c@d.co", "--nombre", "C"])
     assert no_org.exit_code == 1 and "debe indicar su organismo" in no_org.stderr
@@ -50,13 +54,31 @@ def test_a_password_can_come_from_standard_input():
     runner = CliRunner()
     short = runner.invoke(
         app,
-        ["usuarios", "crear", "ana@salud.gov.co", "--nombre", "Ana", "--organismo", "salud", "--clave-por-entrada"],
+        [
+            "usuarios",
+            "crear",
+            "ana@salud.gov.co",
+            "--nombre",
+            "Ana",
+            "--organismo",
+            "salud",
+            "--clave-por-entrada",
+        ],
         input="corta\n",
     )
     assert short.exit_code == 1 and "al menos 12 caracteres" in short.stderr
     done = runner.invoke(
         app,
-        ["usuarios", "crear", "luis@salud.gov.co", "--nombre", "Luis", "--organismo", "salud", "--clave-por-entrada"],
+        [
+            "usuarios",
+            "crear",
+            "luis@salud.gov.co",
+            "--nombre",
+            "Luis",
+            "--organismo",
+            "salud",
+            "--clave-por-entrada",
+        ],
         input="una frase bastante larga\n",
     )
     assert done.exit_code == 0 and "ya puede entrar" in done.stdout
@@ -78,7 +100,10 @@ def test_datos_cali_ventanilla_serves_until_stopped():
     env.pop("DATOS_CALI_VENTANILLA_SECRET", None)
     server = subprocess.Popen(
         [sys.executable, "-m", "datos_cali", "ventanilla", "--port", str(port)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         deadline = time.monotonic() + 60
