@@ -12,14 +12,15 @@ from pathlib import Path
 from bench import report
 from bench.common import ROOT, Result, Sizes, machine
 
-BENCHMARKS = ("B1", "B2", "B3", "B4", "B5")
+BENCHMARKS = ("B1", "B2", "B3", "B4", "B5", "B6", "B7", "B8")
 HERE = Path(__file__).resolve().parent
 
 
 def _run(name: str, sizes: Sizes, log) -> Result:
-    from bench import b1, b2, b3, b4, b5
+    from bench import b1, b2, b3, b4, b5, b6, b7, b8
 
-    module = {"B1": b1, "B2": b2, "B3": b3, "B4": b4, "B5": b5}[name]
+    modules = {"B1": b1, "B2": b2, "B3": b3, "B4": b4, "B5": b5, "B6": b6, "B7": b7, "B8": b8}
+    module = modules[name]
     started = time.perf_counter()
     result = module.run(sizes, log)
     result.seconds = round(time.perf_counter() - started, 1)
@@ -28,7 +29,8 @@ def _run(name: str, sizes: Sizes, log) -> Result:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m bench", description="Benchmarks B1–B5 (issue 8), con sus bases y metas."
+        prog="python -m bench",
+        description="Benchmarks B1–B8 (issues 8 y 17), con sus bases y metas.",
     )
     parser.add_argument("--quick", action="store_true", help="tamaños diminutos (prueba rápida)")
     parser.add_argument("--only", default=",".join(BENCHMARKS), help="p. ej. B1,B3")

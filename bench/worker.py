@@ -20,6 +20,8 @@ TASKS = {
     "b3": "bench.b3:measure_republish",
     "b4-flows": "bench.b4:flows",
     "b4-library": "bench.b4:library",
+    "b6-validate": "bench.b6:validate_warm",
+    "b7-precheck": "bench.b7:precheck_alone",
 }
 
 

@@ -17,7 +17,9 @@ ledger's database (`datos_cali.ledger.ventanilla`).
     status      the office's status page (also `datos-cali estado`)
     mail, notices   e-mail by SMTP URL; the notices and when they are due
     immediate   an optional run right away, through Prefect's REST API
-    app, pages  the Starlette application and its pages; server: uvicorn
+    service     what every page shares: settings, tables, who may see and do what, rendering
+    signin, receiving, submissions, office   the pages; `pages` lists their routes
+    app, server the Starlette application (errors, the notice loop); uvicorn
 
 Nothing here imports Prefect; this package's `__init__` imports nothing, so `datos-cali estado`
 loads only the status module.

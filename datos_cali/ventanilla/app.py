@@ -22,7 +22,7 @@ from starlette.staticfiles import StaticFiles
 
 from datos_cali.ventanilla import pages
 from datos_cali.ventanilla.security import CsrfRefused, SecureHeaders, client_ip
-from datos_cali.ventanilla.service import HERE, Ventanilla, build
+from datos_cali.ventanilla.service import HERE, SignInFirst, Ventanilla, build
 
 log = logging.getLogger("datos_cali.ventanilla")
 
@@ -86,7 +86,7 @@ def create_app(service: Ventanilla | None = None, *, notices: bool = True):
         )
         return service.message(request, visitor, "Formulario no válido", CSRF_REFUSED, 403)
 
-    async def sign_in_first(request: Request, exc: pages.SignInFirst) -> Response:
+    async def sign_in_first(request: Request, exc: SignInFirst) -> Response:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/entrar?siguiente={quote(target)}", status_code=303)
 
@@ -105,7 +105,7 @@ def create_app(service: Ventanilla | None = None, *, notices: bool = True):
         exception_handlers={
             HTTPException: http_error,
             CsrfRefused: csrf_error,
-            pages.SignInFirst: sign_in_first,
+            SignInFirst: sign_in_first,
             Exception: unexpected,
         },
         lifespan=lifespan,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
@@ -202,3 +203,23 @@ def work_folder(service: Ventanilla, *parts: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     os.chmod(service.settings.work, 0o700)
     return folder
+
+
+class SignInFirst(Exception):
+    """The page needs a signed-in user: off to the sign-in page, and back afterwards."""
+
+
+def not_found() -> HTTPException:
+    return HTTPException(404)
+
+
+def signed_in(service: Ventanilla, request: Request) -> tuple[Visitor, User]:
+    visitor = service.guard.visitor(request)
+    if visitor.user is None:
+        raise SignInFirst
+    return visitor, visitor.user
+
+
+def upload_folder(service: Ventanilla, upload_id: int) -> Path:
+    """Where an upload's list of rows to fix (CSV, and Excel once asked for) is kept."""
+    return work_folder(service, "envios").joinpath(str(upload_id))
