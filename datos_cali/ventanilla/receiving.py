@@ -38,7 +38,6 @@ AMBIGUOUS = (
     "en la lista y vuelva a enviarlo."
 )
 FINDING_ORDER = {Severity.BLOCK: 0, Severity.WARN: 1, Severity.INFO: 2}
-_DRAIN_LIMIT = 64 * 1024 * 1024
 
 
 def upload_form(
@@ -94,7 +93,6 @@ async def receive(service: Ventanilla, request: Request) -> Response:
             },
         )
     except UploadRefused as exc:
-        await _drain(request)
         return await anyio.to_thread.run_sync(
             partial(_refused, service, request, user, str(exc), exc.status)
         )
@@ -111,18 +109,6 @@ def _refused(service: Ventanilla, request: Request, user: User, message: str, co
         motivo=message,
     )
     return upload_form(service, request, None, error=message, status_code=code)
-
-
-async def _drain(request: Request) -> None:
-    """Read what the browser is still sending, so it gets the answer instead of a reset."""
-    read = 0
-    try:
-        async for chunk in request.stream():
-            read += len(chunk)
-            if read > _DRAIN_LIMIT:
-                break
-    except Exception:  # the body was already consumed or the client left: nothing to drain
-        return
 
 
 async def _check(service, request, user, allowed, received) -> Response:

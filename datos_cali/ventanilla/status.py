@@ -71,22 +71,41 @@ class DatasetStatus:
 
 def next_runs(prefect_yaml: Path, now: dt.datetime) -> dict[str, dt.datetime]:
     """Deployment name → its next scheduled start, from the active cron schedules."""
-    if not prefect_yaml.is_file():
-        return {}
-    document = yaml.safe_load(prefect_yaml.read_text(encoding="utf-8")) or {}
     found = {}
-    for deployment in document.get("deployments") or []:
+    for name, schedules in _schedules(prefect_yaml).items():
         times = []
-        for schedule in deployment.get("schedules") or []:
-            if not schedule.get("active", True) or "cron" not in schedule:
-                continue
-            zone = _zone(schedule.get("timezone"))
+        for cron, zone in schedules:
             try:
-                times.append(next(CronSim(schedule["cron"], now.astimezone(zone))))
+                times.append(next(CronSim(cron, now.astimezone(zone))))
             except (CronSimError, StopIteration):
                 continue
         if times:
-            found[deployment["name"]] = min(times)
+            found[name] = min(times)
+    return found
+
+
+_SCHEDULES: dict[Path, tuple[tuple, dict]] = {}
+
+
+def _schedules(prefect_yaml: Path) -> dict[str, list[tuple[str, ZoneInfo]]]:
+    """The active cron schedules of each deployment, parsed once per version of the file."""
+    try:
+        stat = prefect_yaml.stat()
+    except OSError:
+        return {}
+    signature = (stat.st_mtime_ns, stat.st_size)
+    cached = _SCHEDULES.get(prefect_yaml)
+    if cached is not None and cached[0] == signature:
+        return cached[1]
+    document = yaml.safe_load(prefect_yaml.read_text(encoding="utf-8")) or {}
+    found: dict[str, list[tuple[str, ZoneInfo]]] = {}
+    for deployment in document.get("deployments") or []:
+        found[deployment["name"]] = [
+            (schedule["cron"], _zone(schedule.get("timezone")))
+            for schedule in deployment.get("schedules") or []
+            if schedule.get("active", True) and "cron" in schedule
+        ]
+    _SCHEDULES[prefect_yaml] = (signature, found)
     return found
 
 

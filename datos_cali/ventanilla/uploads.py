@@ -35,6 +35,7 @@ MAX_NAME = 180
 MAX_FIELD = 4096
 MAX_FIELDS = 10
 SNIFF_BYTES = 64 * 1024
+DRAIN_LIMIT = 64 * 1024 * 1024  # past this, a refused body is cut instead of read
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 NOT_MULTIPART = "El formulario no llegó completo. Vuelva a elegir el archivo y envíelo de nuevo."
@@ -226,9 +227,22 @@ async def receive_upload(
         )
     }
     parser = MultipartParser(boundary, callbacks)
+    refused: Exception | None = None
+    drained = 0
     try:
         async for chunk in request.stream():
-            parser.write(chunk)
+            if refused is None:
+                try:
+                    parser.write(chunk)
+                except Exception as exc:  # refused mid-stream: stop keeping, keep reading
+                    refused = exc
+                    receiver.discard()
+            else:  # read what the browser is still sending, so it gets the answer, not a reset
+                drained += len(chunk)
+                if drained > DRAIN_LIMIT:
+                    break
+        if refused is not None:
+            raise refused
         parser.finalize()
         if receiver.file_path is None or receiver._handle is not None:
             raise UploadRefused(NO_FILE if receiver.file_path is None else BROKEN)

@@ -18,7 +18,9 @@ def prefect_api(prefect_harness):
     from prefect.settings import PREFECT_API_URL  # the harness's server, set while it runs
 
     api = PREFECT_API_URL.value().rstrip("/")
-    flow = requests.post(f"{api}/flows/", json={"name": FLOW_NAME}, timeout=30).json()
+    flow = requests.post(f"{api}/flows/", json={"name": FLOW_NAME}, timeout=30)
+    assert flow.ok, (flow.status_code, flow.text)
+    flow = flow.json()
     deployment = requests.post(
         f"{api}/deployments/",
         json={
@@ -28,7 +30,7 @@ def prefect_api(prefect_harness):
         },
         timeout=30,
     )
-    deployment.raise_for_status()
+    assert deployment.ok, (deployment.status_code, deployment.text)
     return api, deployment.json()["id"]
 
 
