@@ -11,7 +11,7 @@ export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export PREFECT_LOGGING_LEVEL ?= WARNING
 
-.PHONY: install system-deps translations screenshots run test test-slow test-fast lint format bench constraints clean
+.PHONY: install system-deps translations screenshots run serve test test-slow test-fast lint format bench constraints clean
 
 install: $(STAMP)
 
@@ -41,7 +41,7 @@ system-deps:
 
 # The main job on the embedded defaults: the demo submissions go into the organismos' inboxes and
 # every dataset is published to the local portal (no credentials, ephemeral Prefect server).
-# Run it twice: the second time every dataset is «sin cambios».
+# Run it twice: the second time every inbox is empty, so every dataset is «sin archivo nuevo».
 run: $(STAMP)
 	$(BIN)/datos-cali catalog check
 	$(BIN)/datos-cali demo
@@ -56,6 +56,19 @@ translations: $(STAMP)
 screenshots: system-deps $(STAMP)
 	$(BIN)/datos-cali report build
 	$(BIN)/python docs/screenshots/capture.py
+
+# The ventanilla (http://127.0.0.1:8080) and the local portal (http://127.0.0.1:8765) on the
+# embedded defaults, persistently: data in .datos-cali/, so links in the history keep working.
+# Ctrl-C stops both. Create the first office user first (README, «La ventanilla»).
+VENTANILLA_PORT ?= 8080
+PORTAL_PORT ?= 8765
+serve: $(STAMP)
+	$(BIN)/datos-cali catalog check
+	@$(BIN)/datos-cali portal serve --port $(PORTAL_PORT) & portal=$$!; \
+	trap 'kill $$portal 2>/dev/null; wait $$portal 2>/dev/null' EXIT INT TERM; \
+	DATOS_CALI_LOCAL_PORTAL_URL=http://127.0.0.1:$(PORTAL_PORT) \
+	DATOS_CALI_VENTANILLA_URL=$${DATOS_CALI_VENTANILLA_URL:-http://127.0.0.1:$(VENTANILLA_PORT)} \
+	$(BIN)/datos-cali ventanilla --port $(VENTANILLA_PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

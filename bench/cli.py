@@ -12,14 +12,25 @@ from pathlib import Path
 from bench import report
 from bench.common import ROOT, Result, Sizes, machine
 
-BENCHMARKS = ("B1", "B2", "B3", "B4", "B5", "B6")
+BENCHMARKS = ("B1", "B2", "B3", "B4", "B5", "B6", "B8", "B9", "B10")
 HERE = Path(__file__).resolve().parent
 
 
 def _run(name: str, sizes: Sizes, log) -> Result:
-    from bench import b1, b2, b3, b4, b5, b6
+    from bench import b1, b2, b3, b4, b5, b6, b8, b9, b10
 
-    module = {"B1": b1, "B2": b2, "B3": b3, "B4": b4, "B5": b5, "B6": b6}[name]
+    modules = {
+        "B1": b1,
+        "B2": b2,
+        "B3": b3,
+        "B4": b4,
+        "B5": b5,
+        "B6": b6,
+        "B8": b8,
+        "B9": b9,
+        "B10": b10,
+    }
+    module = modules[name]
     started = time.perf_counter()
     result = module.run(sizes, log)
     result.seconds = round(time.perf_counter() - started, 1)
@@ -28,7 +39,8 @@ def _run(name: str, sizes: Sizes, log) -> Result:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m bench", description="Benchmarks B1–B6, con sus bases y metas."
+        prog="python -m bench",
+        description="Benchmarks B1–B10, con sus bases y metas.",
     )
     parser.add_argument("--quick", action="store_true", help="tamaños diminutos (prueba rápida)")
     parser.add_argument("--only", default=",".join(BENCHMARKS), help="p. ej. B1,B3")

@@ -21,6 +21,10 @@ class Sizes:
     b3_rows: int = 1_000_000
     b4_datasets: int = 500
     b4_rows: int = 1_000
+    b7_rows: int = 5_000_000
+    b8_clerks: int = 20
+    b8_rows: int = 11_000  # about 1 MB
+    b8_rounds: int = 3
     repeats: int = 3
     b5_repeats: int = 5
 
@@ -33,6 +37,10 @@ class Sizes:
             b3_rows=5_000,
             b4_datasets=3,
             b4_rows=60,
+            b7_rows=30_000,
+            b8_clerks=3,
+            b8_rows=1_000,
+            b8_rounds=1,
             repeats=1,
             b5_repeats=1,
         )

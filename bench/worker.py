@@ -21,6 +21,8 @@ TASKS = {
     "b4-flows": "bench.b4:flows",
     "b4-library": "bench.b4:library",
     "b6-library": "bench.b6:library",
+    "b8-validate": "bench.b8:validate_warm",
+    "b9-precheck": "bench.b9:precheck_alone",
 }
 
 

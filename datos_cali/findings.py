@@ -9,13 +9,20 @@ numbers only. `organismo_message`, when a check has an example value to show, is
 sentence with that value (masked by the personal-data gate) for the organismo's own report
 (`datos-cali validate`, the `.informe` files beside a rejected submission); it is left out of
 every serialisation (`model_dump`), so no writer can publish it by accident.
+
+`rows` keeps the first few file row numbers (what is shown, stored and serialised); the check's
+whole list travels beside it in memory only (`Finding.all_rows()`), for the ventanilla's
+download of every row to fix. Checks hand both over at once through `first_rows`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 MAX_EXAMPLE_ROWS = 10
 
@@ -51,10 +58,24 @@ class Finding(BaseModel):
     rows: list[int] = Field(default_factory=list)
     severity: Severity = Severity.BLOCK
     organismo_message: str | None = Field(default=None, exclude=True)
+    _all_rows: Any = PrivateAttr(default=None)  # every row, when the check listed more
 
     def for_organismo(self) -> str:
         """The wording for the organismo's own report: with the (masked) example, if any."""
         return self.organismo_message or self.message
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _keep_every_row(cls, data: Any, handler):
+        every = getattr(data.get("rows"), "every", None) if isinstance(data, dict) else None
+        finding = handler(data)
+        if every is not None and len(every) > len(finding.rows):
+            finding.__pydantic_private__["_all_rows"] = every
+        return finding
+
+    def all_rows(self) -> Sequence[int]:
+        """Every file row number the check found (not only the first few in `rows`)."""
+        return self._all_rows if self._all_rows is not None else self.rows
 
     def public_dict(self) -> dict:
         """The shape promised by `datos-cali validate --json`, the organismo's own report
@@ -70,13 +91,18 @@ class Finding(BaseModel):
         }
 
 
+class ExampleRows(list):
+    """The first few row numbers, carrying every one of them (`every`) to `Finding`."""
+
+    every: np.ndarray
+
+
 def first_rows(rows, limit: int = MAX_EXAMPLE_ROWS) -> list[int]:
-    """The first few file row numbers (1-based, header is row 1) to show a person."""
-    out: list[int] = []
-    for row in rows:
-        out.append(int(row))
-        if len(out) >= limit:
-            break
+    """The first few file row numbers (1-based, header is row 1) to show a person; a `Finding`
+    built with them also keeps the whole list (`Finding.all_rows()`)."""
+    every = np.asarray(rows if isinstance(rows, np.ndarray) else list(rows), dtype=np.int64)
+    out = ExampleRows(int(row) for row in every[:limit])
+    out.every = every
     return out
 
 

@@ -13,6 +13,8 @@ from enum import StrEnum
 class Outcome(StrEnum):
     PUBLISHED = "published"  # the portal confirmed the new rows
     UNCHANGED = "unchanged"  # same bytes or same rows as last published: nothing sent
+    NO_NEW_FILE = "no_new_file"  # the source had no submission waiting (an empty inbox)
+    UNRECOGNISED = "unrecognised"  # the inbox holds files whose names match no dataset
     REJECTED = "rejected"  # the contract or a quality gate stopped it: final, not retried
     FAILED = "failed"  # something broke (network, portal, bug): may be retried
 
@@ -33,20 +35,36 @@ class Outcome(StrEnum):
 _LABELS = {
     Outcome.PUBLISHED: "publicado",
     Outcome.UNCHANGED: "sin cambios",
+    Outcome.NO_NEW_FILE: "sin archivo nuevo",
+    Outcome.UNRECOGNISED: "archivo no reconocido",
     Outcome.REJECTED: "rechazado",
     Outcome.FAILED: "falló",
 }
 _HELP = {
     Outcome.PUBLISHED: "el portal confirmó los datos enviados",
-    Outcome.UNCHANGED: "no había datos nuevos que enviar",
+    Outcome.UNCHANGED: "llegó un archivo, pero sus datos ya estaban publicados: no se envió nada",
+    Outcome.NO_NEW_FILE: "no había ningún archivo nuevo del conjunto que revisar",
+    Outcome.UNRECOGNISED: (
+        "en la bandeja del organismo hay archivos cuyo nombre no corresponde a ningún conjunto"
+    ),
     Outcome.REJECTED: "el archivo no cumplió el contrato o los criterios: no se publicó",
     Outcome.FAILED: "algo falló (red, portal o error interno); se puede reintentar",
 }
 
 # The order of verdict columns and badges everywhere (site, CLI summaries).
-VERDICT_ORDER = (Outcome.PUBLISHED, Outcome.UNCHANGED, Outcome.REJECTED, Outcome.FAILED)
+VERDICT_ORDER = (
+    Outcome.PUBLISHED,
+    Outcome.UNCHANGED,
+    Outcome.NO_NEW_FILE,
+    Outcome.UNRECOGNISED,
+    Outcome.REJECTED,
+    Outcome.FAILED,
+)
 # Which outcome speaks for several (a run's targets): a failure anywhere, then a publication.
+# (Only a run that reached the portals has several; it is never «sin archivo nuevo».)
 SEVERITY_ORDER = (Outcome.FAILED, Outcome.PUBLISHED, Outcome.UNCHANGED)
+# Runs that ended before a file was analysed because there was none to take.
+NOTHING_TAKEN = (Outcome.NO_NEW_FILE, Outcome.UNRECOGNISED)
 # A run that ended before any portal was chosen (nothing new, rejected, the source failed).
 NO_TARGET = "none"
 

@@ -18,6 +18,7 @@ from datos_cali.cli import report as _report  # noqa: F401
 from datos_cali.cli import run as _run  # noqa: F401
 from datos_cali.cli import usage as _usage  # noqa: F401
 from datos_cali.cli import validate as _validate  # noqa: F401
+from datos_cali.cli import ventanilla as _ventanilla  # noqa: F401
 from datos_cali.cli.app import app
 from datos_cali.settings import paths
 

@@ -33,3 +33,13 @@ compliance_app = SpanishTyper(
     help="Cumplimiento del plan de apertura de cada organismo.", no_args_is_help=True
 )
 app.add_typer(compliance_app, name="compliance")
+usuarios_app = SpanishTyper(
+    help="Cuentas de la ventanilla: organismos, oficina de transparencia y auditores.",
+    no_args_is_help=True,
+)
+app.add_typer(usuarios_app, name="usuarios")
+avisos_app = SpanishTyper(
+    help="Avisos por correo de la ventanilla (rechazos, publicaciones, atrasos).",
+    no_args_is_help=True,
+)
+app.add_typer(avisos_app, name="avisos")

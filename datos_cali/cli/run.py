@@ -40,6 +40,8 @@ LOG_LINE = "Avisos técnicos de las bibliotecas: {count} (guardados en {log})."
 STYLE = {
     Outcome.PUBLISHED: "green",
     Outcome.UNCHANGED: "cyan",
+    Outcome.NO_NEW_FILE: "dim",
+    Outcome.UNRECOGNISED: "yellow",
     Outcome.REJECTED: "red",
     Outcome.FAILED: "bold red",
 }

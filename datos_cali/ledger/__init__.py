@@ -6,6 +6,7 @@ with open_ledger() as ledger:          # migrates to head first; DATOS_CALI_DB_U
     ledger.last_published("contratos", "datos.gov.co")
 """
 
+from datos_cali.ledger import ventanilla  # noqa: F401  (its tables join Base.metadata)
 from datos_cali.ledger.engine import create_ledger_engine, display_url, ledger_url
 from datos_cali.ledger.models import Base, RunRecord
 from datos_cali.ledger.repository import Ledger, OutcomeCount, new_run_id, open_ledger

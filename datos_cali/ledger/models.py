@@ -1,7 +1,7 @@
 """The ledger's tables, as SQLAlchemy typed declarative models.
 
-Every table lives here (or in a module imported here), so the Alembic environment and the
-schema check in the tests see all of them. Adding a table is one model here plus one revision
+Every table lives here or in `datos_cali.ledger.ventanilla` (the web channel's tables, imported
+by the package), so the Alembic environment and the schema check in the tests see all of them. Adding a table is one model here plus one revision
 under `migrations/versions/` (see `datos_cali.ledger.guards` to make it append-only).
 """
 

@@ -36,7 +36,7 @@ from datos_cali.portals.state import DatasetBusy, PublicationState
 from datos_cali.precheck import PrecheckResult, precheck
 from datos_cali.runreport import RunReport, SourceInfo, TargetReport
 from datos_cali.settings import OFFICE_ZONE, Paths, paths
-from datos_cali.sources import NothingNew, Pulled, SourceError, pull
+from datos_cali.sources import NothingNew, Pulled, SourceError, Unrecognised, pull
 
 NOT_PUBLISHABLE = "El archivo no cumple el contrato o los criterios de calidad."
 ROWS_LINE = ("Fila del archivo", "Filas del archivo")
@@ -351,9 +351,12 @@ def summarize(
 
 
 def nothing_to_publish(job: Job, error: Exception) -> DatasetRun:
-    """The run's summary when the source had nothing new, or failed."""
+    """The run's summary when the source had nothing new (or only files it could not place),
+    or failed."""
+    if isinstance(error, Unrecognised):
+        return summarize(job, None, [], outcome=Outcome.UNRECOGNISED, message=str(error))
     if isinstance(error, NothingNew):
-        return summarize(job, None, [], outcome=Outcome.UNCHANGED, message=str(error))
+        return summarize(job, None, [], outcome=Outcome.NO_NEW_FILE, message=str(error))
     run = summarize(job, None, [], outcome=Outcome.FAILED, message=str(error))
     run.source_transient = isinstance(error, SourceError) and error.transient
     return run

@@ -49,11 +49,14 @@ class Run:
 
     @property
     def verdict(self) -> str:
-        """One word for the run: rejected or failed anywhere wins, then published, else unchanged."""
+        """One word for the run: rejected or failed anywhere wins, then published, then what
+        every row says («sin archivo nuevo», «archivo no reconocido»), else unchanged."""
         outcomes = {r.outcome for r in self.rows}
         for outcome in (Outcome.REJECTED, Outcome.FAILED, Outcome.PUBLISHED):
             if outcome in outcomes:
                 return outcome.value
+        if len(outcomes) == 1:
+            return next(iter(outcomes))
         return Outcome.UNCHANGED.value
 
     @property

@@ -5,7 +5,14 @@ as UTF-8 CSV), so the raw archive and the reader treat them all the same, and ev
 traces back to exact bytes. Kinds are found by name in `datos_cali.sources.registry`.
 """
 
-from datos_cali.sources.base import NothingNew, Pulled, SourceError, SourceKind, SourceSettings
+from datos_cali.sources.base import (
+    NothingNew,
+    Pulled,
+    SourceError,
+    SourceKind,
+    SourceSettings,
+    Unrecognised,
+)
 from datos_cali.sources.registry import KINDS, SourceConfigError, pull, settings_of
 
 __all__ = [
@@ -16,6 +23,7 @@ __all__ = [
     "SourceError",
     "SourceKind",
     "SourceSettings",
+    "Unrecognised",
     "pull",
     "settings_of",
 ]

@@ -25,6 +25,15 @@ class NothingNew(Exception):
     """No submission is waiting (an empty inbox): not a failure, nothing to do."""
 
 
+class Unrecognised(NothingNew):
+    """Nothing for this dataset, but the inbox holds files whose names match no dataset: the
+    organismo sent something the pipeline cannot place (`files`: their names)."""
+
+    def __init__(self, message: str, files: list[str]):
+        super().__init__(message)
+        self.files = files
+
+
 class SourceSettings(BaseModel):
     """A source kind's keys in the catalog (`source:`), checked strictly: a misspelt key is an
     error, never a silently ignored setting."""

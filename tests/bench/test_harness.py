@@ -79,3 +79,14 @@ def test_the_markdown_table_is_replaced_not_appended(tmp_path):
         report.rewrite_markdown(path, report.table([result], box, "hoy", quick=True))
     text = path.read_text(encoding="utf-8")
     assert text.count(report.START) == 1 and "| B9 | cifra | **1,50×** |" in text
+
+
+@pytest.mark.slow  # about 90 s: three real servers, clerks created through the CLI
+def test_quick_run_of_the_ventanilla_benchmarks(tmp_path):
+    """B8–B10 start a real ventanilla, sign clerks in and upload over HTTP (tiny sizes)."""
+    results = _run(tmp_path, "B8,B9,B10")
+    by_id = {r["id"]: r for r in results["results"]}
+    assert list(by_id) == ["B8", "B9", "B10"]
+    assert by_id["B8"]["figures"][0]["detail"]["segundos_servidor"] > 0
+    assert by_id["B9"]["figures"][0]["detail"]["servidor_en_reposo_mb"] > 0
+    assert len(by_id["B10"]["figures"][1]["detail"]["latencias"]) == 3

@@ -74,11 +74,34 @@ def test_a_rejected_submission_stays_in_the_inbox_with_its_report(mini, session,
     assert not [e for e in session.local.request_log() if e.method != "GET"]  # nothing written
 
 
-def test_an_empty_inbox_is_recorded_as_nothing_new(mini, session, ledger):
+def test_an_empty_inbox_is_recorded_as_no_new_file(mini, session, ledger):
     slug = mini.add("imae-vacio", {"kind": "inbox", "pattern": "IMAE*"})
     run = run_dataset(slug, session, ledger)
-    assert run.outcome == "unchanged" and "No hay archivos nuevos" in run.message
-    assert ledger.runs(dataset=slug)[0].target == "none"
+    assert run.outcome == "no_new_file" and "No hay archivos nuevos" in run.message
+    assert run.outcome.label == "sin archivo nuevo"
+    [row] = ledger.runs(dataset=slug)
+    assert (row.target, row.outcome) == ("none", "no_new_file")
+    assert str(paths().state) not in run.message  # no server path for people to read
+
+
+def test_inbox_names_match_ignoring_case(mini, session, ledger):
+    slug = mini.add("imae-mayusculas", {"kind": "inbox", "pattern": "imae_cali*"})
+    dropped = mini.drop_in_inbox("IMAE_CALI_Diciembre.CSV")
+    run = run_dataset(slug, session, ledger)
+    assert run.outcome == "published"
+    assert not dropped.exists()  # processed: moved to procesados/
+
+
+def test_files_matching_no_dataset_are_reported_as_unrecognised(mini, session, ledger):
+    slug = mini.add("imae-extrano", {"kind": "inbox", "pattern": "IMAE*"})
+    mini.add("otro-conjunto", {"kind": "inbox", "pattern": "areas_cesion*"})
+    stranger = mini.drop_in_inbox("indice_actividad_dic.csv")
+    mini.drop_in_inbox("Areas_Cesion_2021.csv")  # belongs to the other dataset: not a stranger
+    run = run_dataset(slug, session, ledger)
+    assert run.outcome == "unrecognised" and run.outcome.label == "archivo no reconocido"
+    assert "«indice_actividad_dic.csv»" in run.message and "Areas_Cesion" not in run.message
+    assert ledger.runs(dataset=slug)[0].outcome == "unrecognised"
+    assert stranger.exists()  # left where the organismo put it
 
 
 def test_unsafe_names_in_the_inbox_are_refused(mini, session, ledger, tmp_path):

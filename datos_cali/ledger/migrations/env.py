@@ -10,6 +10,7 @@ from __future__ import annotations
 from alembic import context
 from alembic.autogenerate.api import AutogenContext
 
+from datos_cali.ledger import ventanilla  # noqa: F401  (its tables join Base.metadata)
 from datos_cali.ledger.engine import create_ledger_engine, is_sqlite, ledger_url
 from datos_cali.ledger.models import Base, UTCDateTime
 from datos_cali.ledger.versioning import migration_connection
