@@ -16,7 +16,7 @@ the real-server suite uses).
   on as in production) run by the worker from its deployment — from the worker's submission
   (PENDING) to COMPLETED: a new process, the pull step, imports, the flow with its tasks,
   artifacts, logs and report site — against the same steps through the library in a new
-  `python` process (`pipeline.run_dataset` with the expectations, then `build_report_site`),
+  `python` process (`pipeline.run_dataset`, expectations as `DATOS_CALI_GX` says, then `auditsite.rebuild_after_runs`),
   from its start to its exit. Each run gets a fresh state folder (the demo inboxes) and a fresh
   ledger database, so both do the same first publication; subject and baseline alternate.
 """
@@ -42,15 +42,15 @@ FINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
 
 def library(slug: str) -> dict:
     """Child process: the run of one dataset through the library alone (the baseline)."""
-    from datos_cali import pipeline
+    from datos_cali import auditsite, pipeline
     from datos_cali.ledger import open_ledger
     from datos_cali.portals.session import PortalSession
     from datos_cali.settings import paths
 
     where = paths()
     with PortalSession(where.state) as session, open_ledger() as ledger:
-        run = pipeline.run_dataset(slug, session, ledger, expectations_step=pipeline.gx_enabled())
-        pipeline.build_report_site(ledger=ledger)
+        run = pipeline.run_dataset(slug, session, ledger)
+        auditsite.rebuild_after_runs(where, ledger=ledger)
     return {"outcome": run.outcome}
 
 
