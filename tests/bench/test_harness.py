@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
+import yaml
 
 from bench import cli, report
 from bench.common import Figure, Result
 
+ROOT = Path(__file__).resolve().parents[2]
 FIGURE_KEYS = {"name", "value", "unit", "target", "met", "baseline", "detail"}
 
 
@@ -65,7 +68,12 @@ def test_quick_real_server_deploy_schedule_and_worker(tmp_path):
     results = _run(tmp_path, "B6")
     [b6] = results["results"]
     deploy, latency, overhead = b6["figures"]
-    assert deploy["detail"]["deployment_ls_s"] > 0 and "19 despliegues" in deploy["name"]
+    deployments = len(
+        yaml.safe_load((ROOT / "prefect.yaml").read_text(encoding="utf-8"))["deployments"]
+    )
+    assert (
+        deploy["detail"]["deployment_ls_s"] > 0 and f"({deployments} despliegues)" in deploy["name"]
+    )
     assert latency["detail"]["estados"] == ["COMPLETED"]
     assert overhead["detail"]["resultados_base"] == ["published"]
     assert overhead["detail"]["etapas_mediana_s"]["running_to_completed"] > 0
