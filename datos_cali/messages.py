@@ -100,6 +100,15 @@ STRUCTURE_POSITION_MISSING = (
     "(la {columns})."
 )
 STRUCTURE_REPEATED_RESOLVED = "El catálogo declara por posición qué campo es cada una."
+STRUCTURE_CUT_SHORT = (
+    "El archivo termina a mitad de una fila ({why}): parece que la copia no terminó. "
+    "Espere a que termine de copiarse o de exportarse, y vuelva a enviarlo completo."
+)
+STRUCTURE_CUT_OPEN_QUOTE = "un texto entre comillas queda sin cerrar"
+STRUCTURE_CUT_NARROW = "la última fila tiene {actual} de las {expected} celdas del encabezado"
+STRUCTURE_NO_FINAL_NEWLINE = (
+    "El archivo no termina con un salto de línea: revise que su última fila esté completa."
+)
 STRUCTURE_UNPARSEABLE = "El archivo no se puede leer como tabla delimitada ({reason})."
 STRUCTURE_DROPPED_EMPTY_COLUMNS = (
     "Se ignoró {count} columna vacía sin nombre.",

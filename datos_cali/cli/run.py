@@ -31,6 +31,7 @@ UNKNOWN = "No existe en el catálogo: «{slug}».", "No existen en el catálogo:
 NOTHING_DUE = (
     "Nada pendiente: ningún conjunto tiene una actualización pendiente según su frecuencia."
 )
+OLDER_NEEDS_ONE = "--permitir-anterior se usa con un solo conjunto, nombrado: datos-cali run CONJUNTO --permitir-anterior."
 NOTHING_RUN = "No se ejecutó ningún conjunto."
 LOCAL_PORTAL_STOPPED = (
     "El portal local de esta ejecución ya se detuvo. Para ver los conjuntos publicados, "
@@ -88,6 +89,12 @@ def run(
     due_only: bool = typer.Option(
         False, "--due", help="Solo los que toca actualizar según su frecuencia."
     ),
+    allow_older: bool = typer.Option(
+        False,
+        "--permitir-anterior",
+        help="Decisión de la oficina: publicar el archivo en espera aunque sea anterior al "
+        "último publicado (solo con un conjunto).",
+    ),
 ) -> None:
     """Publica conjuntos con los flujos de Prefect y muestra un resumen.
 
@@ -107,7 +114,9 @@ def run(
         die(NOTHING_CHOSEN)
     else:
         chosen = None
-    results = _run_flows(chosen)
+    if allow_older and (chosen is None or len(chosen) != 1):
+        die(OLDER_NEEDS_ONE)
+    results = _run_flows(chosen, allow_older=allow_older)
     _print_summary(results, due=chosen is None)
     bad = [r for r in results if r.outcome in (Outcome.FAILED, Outcome.REJECTED)]
     raise typer.Exit(EXIT_BLOCKED if bad else EXIT_OK)
@@ -119,7 +128,7 @@ def unknown_slugs(unknown: list[str], known) -> str:
     return text + "".join(did_you_mean(slug, known) for slug in unknown)
 
 
-def _run_flows(chosen: list[str] | None):
+def _run_flows(chosen: list[str] | None, *, allow_older: bool = False):
     """One dataset: the flow its deployment runs; several: the sweep; none chosen: --due."""
     # Deferred: a command loads its engine only when it runs (see datos_cali.cli).
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -153,7 +162,7 @@ def _run_flows(chosen: list[str] | None):
                 if chosen is None:
                     results = publish_due()
                 elif len(chosen) == 1:
-                    results = [publish_dataset(chosen[0])]
+                    results = [publish_dataset(chosen[0], allow_older=allow_older)]
                 else:
                     results = publish_many(chosen)
         finally:
