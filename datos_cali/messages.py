@@ -105,7 +105,7 @@ STRUCTURE_CUT_SHORT = (
     "Espere a que termine de copiarse o de exportarse, y vuelva a enviarlo completo."
 )
 STRUCTURE_CUT_OPEN_QUOTE = "un texto entre comillas queda sin cerrar"
-STRUCTURE_CUT_NARROW = "la última fila tiene {actual} de las {expected} celdas del encabezado"
+STRUCTURE_CUT_NARROW = "a la última fila le faltan celdas: es más corta que el encabezado"
 STRUCTURE_NO_FINAL_NEWLINE = (
     "El archivo no termina con un salto de línea: revise que su última fila esté completa."
 )

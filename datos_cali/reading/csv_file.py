@@ -126,7 +126,7 @@ def _check_ending(path: Path, enc: TextEncoding, delim: str, width: int) -> Find
                 severity=Severity.WARN,
                 message=messages.STRUCTURE_NO_FINAL_NEWLINE,
             )
-        why = messages.STRUCTURE_CUT_NARROW.format(actual=cells, expected=width)
+        why = messages.STRUCTURE_CUT_NARROW
     raise fail(Kind.STRUCTURE, "archivo_cortado", messages.STRUCTURE_CUT_SHORT.format(why=why))
 
 
