@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -295,6 +294,8 @@ def _print_where(results) -> None:
 @app.command()
 def demo() -> None:
     """Copia los envíos de demostración (demo/) a las bandejas de entrada de cada organismo."""
+    from datos_cali.sources.inbox import place_file  # deferred, as every command's engine
+
     where = paths()
     catalog = project_catalog()
     copied = 0
@@ -302,9 +303,7 @@ def demo() -> None:
         if not dataset.demo or dataset.source.kind != "inbox":  # demos are inbox submissions
             continue
         source = where.root / dataset.demo
-        folder = where.inbox / dataset.organismo
-        folder.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, folder / source.name)
+        place_file(source, where, dataset.organismo, source.name)  # complete, with its .listo
         copied += 1
     out.print(f"Se copiaron {copied} envíos de demostración a {where.inbox}.")
     _demo_usage(catalog, where)

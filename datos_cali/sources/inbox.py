@@ -418,10 +418,16 @@ def hand_in(dataset: Dataset, source: Path, where: Paths, *, tag: str, suffix: s
     name = f"{prefix}{tag}{suffix}"
     if not matches(name, settings.pattern) or _UNSAFE.search(name):
         raise ValueError(NO_SUCH_NAME.format(pattern=settings.pattern, slug=dataset.slug))
-    with _office_folder(where, dataset.organismo) as folder, open(source, "rb") as data:
+    return place_file(source, where, dataset.organismo, name)
+
+
+def place_file(source: Path, where: Paths, organismo: str, name: str) -> Path:
+    """Copy `source` into the organismo's inbox as `name`, complete at once: hidden temporary
+    name, flushed, renamed, then its `.listo` marker (the ventanilla, `datos-cali demo`)."""
+    with _office_folder(where, organismo) as folder, open(source, "rb") as data:
         folder.write_replacing(name, data)
         folder.write_replacing(name + READY_SUFFIX, b"")
-    return inbox_folder(where, dataset.organismo) / name
+    return inbox_folder(where, organismo) / name
 
 
 def _office_folder(where: Paths, organismo: str) -> SafeDir:
