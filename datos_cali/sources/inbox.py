@@ -223,7 +223,11 @@ def pull_inbox(settings: InboxSettings, dataset: Dataset, paths: Paths) -> Pulle
         if not _complete(folder, newest, time.time()):
             raise NothingNew(_still_arriving(dataset, newest))
         copy, opened = _take(folder, newest, paths, dataset)
-        note = _supersede(folder, newest, found[:-1]) if len(found) > 1 else None
+        try:
+            note = _supersede(folder, newest, found[:-1]) if len(found) > 1 else None
+        except BaseException:
+            copy.unlink(missing_ok=True)
+            raise
     name = newest.name
     organismo = dataset.organismo
 
