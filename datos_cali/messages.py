@@ -60,6 +60,20 @@ FORMAT_XLSX_BOMB = (
     "Divídalo o envíelo como CSV."
 )
 FORMAT_SHEET_MISSING = "El libro no tiene la hoja «{sheet}». Hojas disponibles: {available}."
+FORMAT_TOO_WIDE = (
+    "El archivo tiene demasiadas columnas (más de {limit}, el máximo que se puede publicar). "
+    "Revise que cada fila sea un registro y cada columna un campo, o divídalo."
+)
+FORMAT_TOO_MANY_CELLS = (
+    "El archivo tiene demasiadas celdas (más de {limit}, contando columnas por filas) para "
+    "revisarlo en este equipo. Divídalo en partes o pida a la Oficina de Transparencia que lo "
+    "procese por lotes."
+)
+OUT_OF_TIME = (
+    "La revisión del archivo se detuvo: tardó más de {seconds} s, el máximo por archivo. "
+    "No se publicó. Si es muy grande, divídalo en partes; si no, avise a la Oficina de "
+    "Transparencia, que revisará por qué tarda."
+)
 FORMAT_TOO_LARGE = (
     "El archivo pesa {size}, más de lo que este equipo puede procesar ({limit}). "
     "Divídalo en partes o pida a la Oficina de Transparencia que lo procese por lotes."

@@ -18,8 +18,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from datos_cali import messages
+from datos_cali import deadline, messages
 from datos_cali.findings import Finding, Kind, Severity, first_rows
+from datos_cali.reading import limits
 from datos_cali.reading.sniff import (
     TextEncoding,
     detect_delimiter,
@@ -66,6 +67,7 @@ def _read(path: Path, head: bytes, enc: TextEncoding, delimiter: str | None) -> 
     width = _header_width(sample, delim)
     if width == 0:
         raise fail(Kind.EMPTY, "sin_encabezado", messages.EMPTY_NO_HEADER)
+    limits.check_size(width, 0)  # 100,000 columns are refused before the file is parsed
     ending = _check_ending(path, enc, delim, width)
     known = _sample(path, head, enc, delim, width)
     try:
@@ -329,6 +331,8 @@ def _read_with_stdlib(path: Path, enc: TextEncoding, delim: str):
         row_numbers: list[int] = []
         ragged: dict[int, list[int]] = {}
         for row_number, record in enumerate(reader, start=2):
+            if row_number % 65536 == 0:
+                deadline.check("lectura del CSV")
             if len(record) > width and not any(c.strip() for c in record[width:]):
                 record = record[:width]
             elif len(record) < width and (not record or width - len(record) <= empty_tail):
