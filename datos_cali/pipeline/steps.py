@@ -219,7 +219,7 @@ def ingest(job: Job, last: LastPublication | None = None) -> Submission:
                 "source_uri": pulled.uri,
                 "file_name": pulled.file_name,
                 "run_id": job.run_id,
-                "received_at": pulled.received_at,
+                "arrived_at": pulled.received_at,
                 "modified_at": pulled.modified_at,
             },
         )

@@ -317,7 +317,10 @@ def _supersede(folder: SafeDir, newest: Seen, older: list[Seen]) -> str:
             current = folder.lstat(entry.name)
             if current is None or not same_file(current, entry.stat):
                 continue  # changed or gone meanwhile: left for the next run to judge
-            folder.move(entry.name, aside, f"{stamp}-{entry.name}")
+            try:
+                folder.move(entry.name, aside, f"{stamp}-{entry.name}")
+            except FileNotFoundError:  # a concurrent run of the dataset set it aside first
+                continue
             moved.append(entry.name)
             for extra in (READY_SUFFIX, *_REPORTS):
                 folder.unlink(entry.name + extra)
@@ -356,7 +359,10 @@ def _settle(
         done = folder.child(PROCESSED, create=True)  # a link there is refused (UnsafeEntry)
         with done:
             stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
-            folder.move(name, done, f"{stamp}-{name}")
+            try:
+                folder.move(name, done, f"{stamp}-{name}")
+            except FileNotFoundError:  # lost a race with a concurrent run: it moved it
+                return
         for extra in _REPORTS:
             folder.unlink(name + extra)
     elif outcome == Outcome.REJECTED and text is not None:
