@@ -52,3 +52,33 @@ def test_past_the_time_budget_the_file_gets_a_finding(cli, project_root, monkeyp
         error["code"] == "tiempo_agotado"
         and "La revisión del archivo se detuvo" in error["message"]
     )
+
+
+CONTRATOS = "demo/contratacion-urgencia-manifiesta/contratos_urgencia_manifiesta_2021.csv"
+
+
+def _with_free_text(project_root, tmp_path, text: str):
+    """The contracts demo with `text` as the «Objeto del Contrato» of its fourth contract."""
+    lines = (project_root / CONTRATOS).read_bytes().decode("cp1252").splitlines()
+    cells = lines[4].split(";")
+    cells[2] = text
+    lines[4] = ";".join(cells)
+    path = tmp_path / "contratos.csv"
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("utf-8"))
+    return path
+
+
+def test_a_megabyte_of_numbers_after_decree_words_gets_a_normal_result(cli, project_root, tmp_path):
+    # Each number's look-back for «decreto» read the whole cell before it: quadratic, it hung.
+    path = _with_free_text(project_root, tmp_path, "decreto 3112345678 " * 55_000)
+    code, report = cli.json("validate", path, "-d", "contratacion-urgencia-manifiesta")
+    assert code == 0 and report["publishable"] is True
+
+
+def test_an_email_followed_by_a_megabyte_of_digits_is_found(cli, project_root, tmp_path):
+    # After the e-mail, the Python pattern retried the digit run from each of its positions.
+    path = _with_free_text(project_root, tmp_path, "escriba a ana@example.com " + "1" * 1024**2)
+    code, report = cli.json("validate", path, "-d", "contratacion-urgencia-manifiesta")
+    assert code == 1
+    [error] = report["errors"]
+    assert error["code"] == "dato_personal" and "correos electrónicos" in error["message"]
