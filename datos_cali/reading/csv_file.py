@@ -120,6 +120,8 @@ def _check_ending(path: Path, enc: TextEncoding, delim: str, width: int) -> Find
         why = messages.STRUCTURE_CUT_OPEN_QUOTE
     else:
         last = tail[tail.rfind(b"\n") + 1 :].decode(enc.name, errors="replace")
+        if not last.strip():
+            return None  # trailing blanks after the last line break: nothing cut
         cells = 0 if '"' in last else last.count(delim) + 1
         if not cells or cells >= width:
             return Finding(
