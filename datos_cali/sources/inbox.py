@@ -39,7 +39,7 @@ import stat
 import tempfile
 import time
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NoReturn
 
 from datos_cali.catalog import Catalog, load_catalog
 from datos_cali.catalog.models import Dataset
@@ -254,7 +254,7 @@ def pull_inbox(settings: InboxSettings, dataset: Dataset, paths: Paths) -> Pulle
     )
 
 
-def _nothing_for(settings: InboxSettings, dataset: Dataset, paths: Paths) -> None:
+def _nothing_for(settings: InboxSettings, dataset: Dataset, paths: Paths) -> NoReturn:
     """Raise `Unrecognised` when the inbox holds files no dataset claims, else `NothingNew`."""
     patterns = [settings.pattern]
     if paths.catalog.is_dir():
@@ -287,10 +287,14 @@ def _take(folder: SafeDir, entry: Seen, paths: Paths, dataset: Dataset):
     The copy counts only when the file opened is the one listed and nothing changed it while
     it was copied; otherwise it is still arriving (`NothingNew`) and the next run tries again.
     Returns (private copy, the file's stat)."""
-    fd, opened = folder.open_regular(entry.name)
     staging = paths.state / STAGING
     staging.mkdir(parents=True, exist_ok=True)
-    out_fd, name = tempfile.mkstemp(dir=staging, prefix="bandeja-", suffix=".part")
+    fd, opened = folder.open_regular(entry.name)
+    try:
+        out_fd, name = tempfile.mkstemp(dir=staging, prefix="bandeja-", suffix=".part")
+    except BaseException:
+        os.close(fd)
+        raise
     copy = Path(name)
     try:
         with os.fdopen(fd, "rb") as source, os.fdopen(out_fd, "wb") as out:
