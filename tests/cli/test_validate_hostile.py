@@ -75,10 +75,12 @@ def test_a_megabyte_of_numbers_after_decree_words_gets_a_normal_result(cli, proj
     assert code == 0 and report["publishable"] is True
 
 
-def test_an_email_followed_by_a_megabyte_of_digits_is_found(cli, project_root, tmp_path):
-    # After the e-mail, the Python pattern retried the digit run from each of its positions.
-    path = _with_free_text(project_root, tmp_path, "escriba a ana@example.com " + "1" * 1024**2)
+def test_a_public_email_followed_by_a_megabyte_of_digits_gets_a_normal_result(
+    cli, project_root, tmp_path
+):
+    # The office's own mailbox is not personal data, so the scan goes on past it — and the old
+    # e-mail pattern retried the digit run from each of its positions (it hung).
+    text = "escriba a contacto@cali.gov.co " + "1" * 1024**2
+    path = _with_free_text(project_root, tmp_path, text)
     code, report = cli.json("validate", path, "-d", "contratacion-urgencia-manifiesta")
-    assert code == 1
-    [error] = report["errors"]
-    assert error["code"] == "dato_personal" and "correos electrónicos" in error["message"]
+    assert code == 0 and report["publishable"] is True
