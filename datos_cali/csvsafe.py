@@ -11,12 +11,14 @@ Numbers stay numbers: a cell that is a plain number (`-1`, `+57`, `-3.5e2`) is n
 any spreadsheet and keeps its value, whether it comes as an `int`/`float`/`Decimal` or as text
 (the local portal keeps numbers as text, as SODA does). Anything else is neutralised.
 
-Use it for every CSV the project writes or serves for people to open (portal exports, report-site
-downloads, `usage --csv`); the data sent to the real portals stays as the organismo sent it (the
+Use it for every CSV the project writes or serves for people to open (local-portal exports, the
+audit site's usage and compliance downloads, `usage report --csv`, the ventanilla's rows to fix);
+the data sent to the real portals stays as the organismo sent it (the
 quality report warns about such cells instead).
 
     from datos_cali import csvsafe
     writer = csvsafe.writer(handle)          # a csv.writer whose rows are neutralised
+    rows = csvsafe.dict_writer(handle, ["a", "b"])   # the same for csv.DictWriter
     writer.writerow(["=1+1", 3, "-2"])       # → '=1+1,3,-2
     csvsafe.neutralise("@SUM(A1:A2)")        # → "'@SUM(A1:A2)"
 """
@@ -79,4 +81,32 @@ def writer(handle, *args, **kwargs) -> _SafeWriter:
     return _SafeWriter(csv.writer(handle, *args, **kwargs))
 
 
-__all__ = ["FORMULA_STARTS", "is_risky", "neutralise", "safe_row", "writer"]
+def dict_writer(handle, fieldnames: list[str], **kwargs) -> _SafeDictWriter:
+    """Like `csv.DictWriter(handle, fieldnames, …)`, neutralising formulas in every row (and
+    in the header, which is text like any other), CRLF lines as `writer`."""
+    return _SafeDictWriter(writer(handle, **kwargs), list(fieldnames))
+
+
+class _SafeDictWriter:
+    """`csv.DictWriter`'s `writeheader`/`writerow`/`writerows` over a neutralising writer;
+    a key outside `fieldnames` is an error, as in `csv.DictWriter`."""
+
+    def __init__(self, inner: _SafeWriter, fieldnames: list[str]) -> None:
+        self._inner = inner
+        self.fieldnames = fieldnames
+
+    def writeheader(self):
+        return self._inner.writerow(self.fieldnames)
+
+    def writerow(self, row: dict[str, Any]):
+        extra = set(row) - set(self.fieldnames)
+        if extra:
+            raise ValueError(f"dict contains fields not in fieldnames: {sorted(extra)!r}")
+        return self._inner.writerow([row.get(name, "") for name in self.fieldnames])
+
+    def writerows(self, rows: Iterable[dict[str, Any]]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
+__all__ = ["FORMULA_STARTS", "dict_writer", "is_risky", "neutralise", "safe_row", "writer"]

@@ -60,6 +60,20 @@ FORMAT_XLSX_BOMB = (
     "Divídalo o envíelo como CSV."
 )
 FORMAT_SHEET_MISSING = "El libro no tiene la hoja «{sheet}». Hojas disponibles: {available}."
+FORMAT_TOO_WIDE = (
+    "El archivo tiene demasiadas columnas (más de {limit}, el máximo que se puede publicar). "
+    "Revise que cada fila sea un registro y cada columna un campo, o divídalo."
+)
+FORMAT_TOO_MANY_CELLS = (
+    "El archivo tiene demasiadas celdas (más de {limit}, contando columnas por filas) para "
+    "revisarlo en este equipo. Divídalo en partes o pida a la Oficina de Transparencia que lo "
+    "procese por lotes."
+)
+OUT_OF_TIME = (
+    "La revisión del archivo se detuvo: tardó más de {seconds} s, el máximo por archivo. "
+    "No se publicó. Si es muy grande, divídalo en partes; si no, avise a la Oficina de "
+    "Transparencia, que revisará por qué tarda."
+)
 FORMAT_TOO_LARGE = (
     "El archivo pesa {size}, más de lo que este equipo puede procesar ({limit}). "
     "Divídalo en partes o pida a la Oficina de Transparencia que lo procese por lotes."
@@ -100,6 +114,15 @@ STRUCTURE_POSITION_MISSING = (
     "(la {columns})."
 )
 STRUCTURE_REPEATED_RESOLVED = "El catálogo declara por posición qué campo es cada una."
+STRUCTURE_CUT_SHORT = (
+    "El archivo termina a mitad de una fila ({why}): parece que la copia no terminó. "
+    "Espere a que termine de copiarse o de exportarse, y vuelva a enviarlo completo."
+)
+STRUCTURE_CUT_OPEN_QUOTE = "un texto entre comillas queda sin cerrar"
+STRUCTURE_CUT_NARROW = "a la última fila le faltan celdas: es más corta que el encabezado"
+STRUCTURE_NO_FINAL_NEWLINE = (
+    "El archivo no termina con un salto de línea: revise que su última fila esté completa."
+)
 STRUCTURE_UNPARSEABLE = "El archivo no se puede leer como tabla delimitada ({reason})."
 STRUCTURE_DROPPED_EMPTY_COLUMNS = (
     "Se ignoró {count} columna vacía sin nombre.",

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from datos_cali import messages
+from datos_cali import deadline, messages
 from datos_cali.catalog.models import Dataset, Organismo
 from datos_cali.contracts.coerce import TypedTable
 from datos_cali.contracts.schema import Contract
@@ -87,6 +87,37 @@ def precheck(
     publish flow passes it, so Actualidad measures the real age of the data. `name` is the
     file name as sent when `path` is its archived copy."""
     result = PrecheckResult(dataset=dataset.slug, file=name or str(path))
+    seconds = deadline.file_budget()
+    try:
+        with deadline.budget(seconds):
+            return _precheck(path, dataset, contract, result, organismo, now, last_updated, name)
+    except deadline.OutOfTime as exc:
+        return PrecheckResult(
+            dataset=dataset.slug,
+            file=result.file,
+            rows=result.rows,
+            columns=result.columns,
+            findings=[
+                Finding(
+                    kind=Kind.FORMAT,
+                    code="tiempo_agotado",
+                    message=messages.OUT_OF_TIME.format(seconds=f"{exc.seconds:g}"),
+                )
+            ],
+        )
+
+
+def _precheck(
+    path: Path,
+    dataset: Dataset,
+    contract: Contract,
+    result: PrecheckResult,
+    organismo: Organismo | None,
+    now: dt.datetime | None,
+    last_updated: dt.datetime | None,
+    name: str | None,
+) -> PrecheckResult:
+    """The pre-check proper, inside the file's time budget (`datos_cali.deadline`)."""
     try:
         raw = read_table(
             path,

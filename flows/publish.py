@@ -136,11 +136,13 @@ def site_task() -> str | None:
 
 
 @flow(name="publicar-conjunto", flow_run_name="{slug}", log_prints=False)
-def publish_dataset(slug: str, build_site: bool = True) -> DatasetRun:
-    """Publica un conjunto de datos en cada portal de su catálogo."""
+def publish_dataset(slug: str, build_site: bool = True, allow_older: bool = False) -> DatasetRun:
+    """Publica un conjunto de datos en cada portal de su catálogo.
+
+    `allow_older`: la oficina autoriza publicar un archivo anterior al último publicado."""
     common.ensure_concurrency_limit_once()
     events.emit("dataset_started", slug=slug)
-    run = run_sequence(prepare(slug), TaskSteps())
+    run = run_sequence(prepare(slug, allow_older=allow_older), TaskSteps())
     events.emit("dataset_finished", run=run)
     if build_site:
         site_task()

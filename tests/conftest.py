@@ -12,6 +12,8 @@ import pytest
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
+# Tests drop files into inboxes and run at once; the tests of the settle interval set their own.
+os.environ.setdefault("DATOS_CALI_INBOX_SETTLE_SECONDS", "0")
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 _real_connect = socket.socket.connect

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +30,7 @@ UNKNOWN = "No existe en el catálogo: «{slug}».", "No existen en el catálogo:
 NOTHING_DUE = (
     "Nada pendiente: ningún conjunto tiene una actualización pendiente según su frecuencia."
 )
+OLDER_NEEDS_ONE = "--permitir-anterior se usa con un solo conjunto, nombrado: datos-cali run CONJUNTO --permitir-anterior."
 NOTHING_RUN = "No se ejecutó ningún conjunto."
 LOCAL_PORTAL_STOPPED = (
     "El portal local de esta ejecución ya se detuvo. Para ver los conjuntos publicados, "
@@ -88,6 +88,12 @@ def run(
     due_only: bool = typer.Option(
         False, "--due", help="Solo los que toca actualizar según su frecuencia."
     ),
+    allow_older: bool = typer.Option(
+        False,
+        "--permitir-anterior",
+        help="Decisión de la oficina: publicar el archivo en espera aunque sea anterior al "
+        "último publicado (solo con un conjunto).",
+    ),
 ) -> None:
     """Publica conjuntos con los flujos de Prefect y muestra un resumen.
 
@@ -107,7 +113,9 @@ def run(
         die(NOTHING_CHOSEN)
     else:
         chosen = None
-    results = _run_flows(chosen)
+    if allow_older and (chosen is None or len(chosen) != 1):
+        die(OLDER_NEEDS_ONE)
+    results = _run_flows(chosen, allow_older=allow_older)
     _print_summary(results, due=chosen is None)
     bad = [r for r in results if r.outcome in (Outcome.FAILED, Outcome.REJECTED)]
     raise typer.Exit(EXIT_BLOCKED if bad else EXIT_OK)
@@ -119,7 +127,7 @@ def unknown_slugs(unknown: list[str], known) -> str:
     return text + "".join(did_you_mean(slug, known) for slug in unknown)
 
 
-def _run_flows(chosen: list[str] | None):
+def _run_flows(chosen: list[str] | None, *, allow_older: bool = False):
     """One dataset: the flow its deployment runs; several: the sweep; none chosen: --due."""
     # Deferred: a command loads its engine only when it runs (see datos_cali.cli).
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -153,7 +161,7 @@ def _run_flows(chosen: list[str] | None):
                 if chosen is None:
                     results = publish_due()
                 elif len(chosen) == 1:
-                    results = [publish_dataset(chosen[0])]
+                    results = [publish_dataset(chosen[0], allow_older=allow_older)]
                 else:
                     results = publish_many(chosen)
         finally:
@@ -286,6 +294,8 @@ def _print_where(results) -> None:
 @app.command()
 def demo() -> None:
     """Copia los envíos de demostración (demo/) a las bandejas de entrada de cada organismo."""
+    from datos_cali.sources.inbox import place_file  # deferred, as every command's engine
+
     where = paths()
     catalog = project_catalog()
     copied = 0
@@ -293,9 +303,7 @@ def demo() -> None:
         if not dataset.demo or dataset.source.kind != "inbox":  # demos are inbox submissions
             continue
         source = where.root / dataset.demo
-        folder = where.inbox / dataset.organismo
-        folder.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, folder / source.name)
+        place_file(source, where, dataset.organismo, source.name)  # complete, with its .listo
         copied += 1
     out.print(f"Se copiaron {copied} envíos de demostración a {where.inbox}.")
     _demo_usage(catalog, where)

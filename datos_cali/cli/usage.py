@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import sys
@@ -10,6 +9,7 @@ from pathlib import Path
 
 import typer
 
+from datos_cali import csvsafe
 from datos_cali.cli.app import usage_app
 from datos_cali.cli.common import EXIT_BLOCKED, EXIT_OK, die, out, project_catalog
 from datos_cali.settings import paths
@@ -118,7 +118,8 @@ def report_command(
         print(json.dumps(report.to_dict(), ensure_ascii=False))
     elif as_csv:
         rows = report.csv_rows()
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
+        # Titles and names come from the catalog and the organismos: formulas neutralised.
+        writer = csvsafe.dict_writer(sys.stdout, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
     else:

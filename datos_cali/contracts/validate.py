@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from datos_cali import messages
+from datos_cali import deadline, messages
 from datos_cali.contracts.coerce import Masker, TypedTable, cell_text, to_series, worded
 from datos_cali.contracts.rules import SPANISH_NAMES
 from datos_cali.contracts.schema import Contract
@@ -49,6 +49,7 @@ class _Failure:
 def validate(typed: TypedTable, contract: Contract, mask: Masker | None = None) -> list[Finding]:
     findings = _frame_findings(typed, contract)
     for name in contract.schema.columns:
+        deadline.check("contrato")
         if name in typed.missing:  # already reported as missing
             continue
         for failure in _column_failures(name, typed, contract):

@@ -107,7 +107,9 @@ def run_dataset(
     catalog: Catalog | None = None,
     where: Paths | None = None,
     flow_run_id: str | None = None,
+    allow_older: bool = False,
 ) -> DatasetRun:
-    """The whole run of one dataset in this process, without Prefect."""
-    job = steps.prepare(slug, catalog=catalog, where=where)
+    """The whole run of one dataset in this process, without Prefect (`allow_older`: the
+    office's override to publish a file older than the last published one)."""
+    job = steps.prepare(slug, catalog=catalog, where=where, allow_older=allow_older)
     return run_sequence(job, DirectSteps(session, ledger, flow_run_id))

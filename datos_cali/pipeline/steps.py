@@ -36,7 +36,14 @@ from datos_cali.portals.state import DatasetBusy, PublicationState
 from datos_cali.precheck import PrecheckResult, precheck
 from datos_cali.runreport import RunReport, SourceInfo, TargetReport
 from datos_cali.settings import OFFICE_ZONE, Paths, paths
-from datos_cali.sources import NothingNew, Pulled, SourceError, Unrecognised, pull
+from datos_cali.sources import (
+    NothingNew,
+    OlderThanPublished,
+    Pulled,
+    SourceError,
+    Unrecognised,
+    pull,
+)
 
 NOT_PUBLISHABLE = "El archivo no cumple el contrato o los criterios de calidad."
 ROWS_LINE = ("Fila del archivo", "Filas del archivo")
@@ -44,6 +51,11 @@ EXAMPLES = 5  # rows and values kept per failed expectation
 MISSING = ("None", "<NA>", "nan", "NaT")
 FIRST_ROWS = " (las primeras)"
 UNEXPECTED = "Error inesperado ({kind}); el detalle técnico quedó en el registro de la ejecución."
+OLDER_THAN_PUBLISHED = (
+    "El archivo «{name}» (modificado el {when}) es anterior al último publicado de «{slug}» "
+    "(modificado el {then}): no se publicó, para no reemplazar datos más recientes. Si la "
+    "oficina decide publicarlo de todos modos: datos-cali run {slug} --permitir-anterior"
+)
 REJECTED_TEXT = (
     "Informe de revisión de «{title}» ({slug})\n"
     "Archivo: {file}\nSHA-256: {sha}\nFecha: {when} (hora de Colombia)\n\n"
@@ -64,6 +76,7 @@ class Job:
     spec: DatasetSpec
     started_at: dt.datetime
     timings: dict[str, float] = field(default_factory=dict)
+    allow_older: bool = False  # the office's override: publish a file older than the last one
 
 
 @dataclass(frozen=True)
@@ -72,6 +85,7 @@ class LastPublication:
 
     sha256: str | None
     at: dt.datetime
+    run_id: str | None = None
 
 
 @dataclass
@@ -154,6 +168,7 @@ def prepare(
     catalog: Catalog | None = None,
     where: Paths | None = None,
     run_id: str | None = None,
+    allow_older: bool = False,
 ) -> Job:
     where = where or paths()
     catalog = catalog or load_catalog(where.catalog)
@@ -169,13 +184,16 @@ def prepare(
         organismo=organismo,
         spec=build_spec(dataset, contract, organismo),
         started_at=dt.datetime.now(dt.UTC),
+        allow_older=allow_older,
     )
 
 
 def last_publication(ledger: Ledger, slug: str) -> LastPublication | None:
     """The dataset's last publication on any portal, from the ledger."""
     found = ledger.runs(dataset=slug, outcome=Outcome.PUBLISHED, limit=1)
-    return LastPublication(found[0].source_sha256, found[0].finished_at) if found else None
+    if not found:
+        return None
+    return LastPublication(found[0].source_sha256, found[0].finished_at, found[0].run_id)
 
 
 # --- ingest -----------------------------------------------------------------------------------
@@ -185,7 +203,9 @@ def ingest(job: Job, last: LastPublication | None = None) -> Submission:
     """Raises `NothingNew` when no submission waits, `SourceError` when the source fails.
 
     `last` is the previous publication: when these bytes differ from it, this run is the
-    update, so the data is as fresh as now for the Actualidad criterion.
+    update, so the data is as fresh as now for the Actualidad criterion. A file older than the
+    one last published (by its own modification time) is archived but not taken
+    (`OlderThanPublished`) unless the job carries the office's override.
     """
     with _timed(job, "pull"):
         pulled = pull(job.dataset, job.paths)
@@ -199,9 +219,13 @@ def ingest(job: Job, last: LastPublication | None = None) -> Submission:
                 "source_uri": pulled.uri,
                 "file_name": pulled.file_name,
                 "run_id": job.run_id,
+                "arrived_at": pulled.received_at,
+                "modified_at": pulled.modified_at,
             },
         )
         pulled.cleanup()
+    if last is not None and not job.allow_older:
+        _refuse_older(job, pulled, last)
     changed = last is None or last.sha256 != archived.sha256
     with _timed(job, "analyse"):
         result = precheck(
@@ -213,6 +237,34 @@ def ingest(job: Job, last: LastPublication | None = None) -> Submission:
             name=pulled.file_name,
         )
     return Submission(pulled, archived.sha256, archived.size, result)
+
+
+def _refuse_older(job: Job, pulled: Pulled, last: LastPublication) -> None:
+    """Raise `OlderThanPublished` when the file was modified before the last published one."""
+    if pulled.modified_at is None or last.sha256 is None:
+        return
+    sent = [
+        o
+        for o in archive.origins(last.sha256)
+        if o.get("dataset") == job.slug and o.get("modified_at") is not None
+    ]
+    published = [o for o in sent if o.get("run_id") == last.run_id] or sent
+    if not published:
+        return
+    before = max(float(o["modified_at"]) for o in published)
+    if pulled.modified_at < before:
+        raise OlderThanPublished(
+            OLDER_THAN_PUBLISHED.format(
+                name=pulled.file_name,
+                slug=job.slug,
+                when=_office_time(pulled.modified_at),
+                then=_office_time(before),
+            )
+        )
+
+
+def _office_time(epoch: float) -> str:
+    return dt.datetime.fromtimestamp(epoch, OFFICE_ZONE).strftime("%Y-%m-%d %H:%M")
 
 
 # --- check ------------------------------------------------------------------------------------
@@ -336,6 +388,10 @@ def summarize(
     message: str | None = None,
 ) -> DatasetRun:
     result = submission.result if submission else None
+    message = message or next((t.error for t in targets if t.error), None)
+    note = submission.pulled.note if submission else None
+    if note:  # e.g. older files of the inbox set aside: said in the run's message
+        message = f"{message} {note}" if message else note
     return DatasetRun(
         slug=job.slug,
         run_id=job.run_id,
@@ -344,7 +400,7 @@ def summarize(
         errors=len(result.errors) if result else 0,
         warnings=len(result.warnings) if result else 0,
         targets=targets,
-        message=message or next((t.error for t in targets if t.error), None),
+        message=message,
         source_sha256=submission.sha256 if submission else None,
         organismo=job.dataset.organismo,
     )

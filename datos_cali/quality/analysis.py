@@ -9,6 +9,7 @@ writes examples of bad values.
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -77,7 +78,14 @@ def prepare(
     positions = dataset.positions()
     mapping, _ = match_headers(raw, contract, aliases, positions)  # coerce reports the findings
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="datos-personales") as pool:
-        scanning = pool.submit(scan_personal_data, raw, dataset, mapping=mapping, contract=contract)
+        scanning = pool.submit(
+            contextvars.copy_context().run,  # the file's time budget goes with it
+            scan_personal_data,
+            raw,
+            dataset,
+            mapping=mapping,
+            contract=contract,
+        )
         mask = _ScanMasker(scanning)
         typed = coerce(
             raw,

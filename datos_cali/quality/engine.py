@@ -6,8 +6,10 @@ threshold in registry order — so two runs over the same file compare line by l
 
 from __future__ import annotations
 
+import contextvars
 from concurrent.futures import ThreadPoolExecutor
 
+from datos_cali import deadline
 from datos_cali.findings import Finding, Kind, Severity
 from datos_cali.quality import messages
 from datos_cali.quality.context import QualityContext
@@ -36,8 +38,11 @@ def assess(ctx: QualityContext) -> Assessment:
     _check_settings(ctx)
     ctx.pii()  # both sides use it: scan before they start
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="revision") as pool:
-        reviewing = pool.submit(review, ctx)
-        scores = {criterion.id: ctx.score_of(criterion.id) for criterion in registry()}
+        reviewing = pool.submit(contextvars.copy_context().run, review, ctx)
+        scores = {}
+        for criterion in registry():
+            deadline.check(criterion.id)
+            scores[criterion.id] = ctx.score_of(criterion.id)
         findings = _unknown_quality_keys(ctx) + reviewing.result()
     for criterion in registry():
         score = scores[criterion.id]

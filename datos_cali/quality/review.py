@@ -14,6 +14,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from datos_cali import deadline
 from datos_cali.findings import Finding, Kind, first_rows
 from datos_cali.quality import messages
 from datos_cali.quality.criteria.precision import POINT_WORDS
@@ -226,4 +227,8 @@ REVIEWS: dict[str, Callable[[QualityContext], list[Finding]]] = {
 
 
 def review(ctx: QualityContext) -> list[Finding]:
-    return [finding for check in REVIEWS.values() for finding in check(ctx)]
+    found = []
+    for code, check in REVIEWS.items():
+        deadline.check(code)
+        found.extend(check(ctx))
+    return found

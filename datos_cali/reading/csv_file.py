@@ -18,8 +18,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from datos_cali import messages
-from datos_cali.findings import Finding, Kind, first_rows
+from datos_cali import deadline, messages
+from datos_cali.findings import Finding, Kind, Severity, first_rows
+from datos_cali.reading import limits
 from datos_cali.reading.sniff import (
     TextEncoding,
     detect_delimiter,
@@ -66,6 +67,8 @@ def _read(path: Path, head: bytes, enc: TextEncoding, delimiter: str | None) -> 
     width = _header_width(sample, delim)
     if width == 0:
         raise fail(Kind.EMPTY, "sin_encabezado", messages.EMPTY_NO_HEADER)
+    limits.check_size(width, 0)  # 100,000 columns are refused before the file is parsed
+    ending = _check_ending(path, enc, delim, width)
     known = _sample(path, head, enc, delim, width)
     try:
         cells, row_numbers = _read_with_arrow(
@@ -90,7 +93,53 @@ def _read(path: Path, head: bytes, enc: TextEncoding, delimiter: str | None) -> 
         delimiter=delim,
     )
     raw.findings.extend(ragged)
+    if ending is not None:
+        raw.findings.append(ending)
     return raw
+
+
+# --- a file that ends mid-record ---------------------------------------------------------------
+
+TAIL_BYTES = 64 * 1024
+
+
+def _check_ending(path: Path, enc: TextEncoding, delim: str, width: int) -> Finding | None:
+    """A file still being copied, or cut, ends mid-record: refuse it (a `ReadError`) rather
+    than publish its first rows. Signs: an odd number of quotes (a quoted text left open) or a
+    last line narrower than the header. A file that merely lacks the final line break gets a
+    warning (some tools write it so)."""
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        handle.seek(max(0, size - TAIL_BYTES))
+        tail = handle.read()
+    if enc.name.startswith("utf-16"):
+        return None  # rare, and two bytes a character: the reader's own checks cover it
+    if not tail or tail.endswith((b"\n", b"\r")):
+        return None
+    if _quotes(path) % 2:
+        why = messages.STRUCTURE_CUT_OPEN_QUOTE
+    else:
+        last = tail[tail.rfind(b"\n") + 1 :].decode(enc.name, errors="replace")
+        if not last.strip():
+            return None  # trailing blanks after the last line break: nothing cut
+        cells = 0 if '"' in last else last.count(delim) + 1
+        if not cells or cells >= width:
+            return Finding(
+                kind=Kind.STRUCTURE,
+                code="sin_salto_final",
+                severity=Severity.WARN,
+                message=messages.STRUCTURE_NO_FINAL_NEWLINE,
+            )
+        why = messages.STRUCTURE_CUT_NARROW
+    raise fail(Kind.STRUCTURE, "archivo_cortado", messages.STRUCTURE_CUT_SHORT.format(why=why))
+
+
+def _quotes(path: Path) -> int:
+    count = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(BLOCK_SIZE):
+            count += chunk.count(b'"')
+    return count
 
 
 def _header_width(sample: str, delimiter: str) -> int:
@@ -284,6 +333,8 @@ def _read_with_stdlib(path: Path, enc: TextEncoding, delim: str):
         row_numbers: list[int] = []
         ragged: dict[int, list[int]] = {}
         for row_number, record in enumerate(reader, start=2):
+            if row_number % 65536 == 0:
+                deadline.check("lectura del CSV")
             if len(record) > width and not any(c.strip() for c in record[width:]):
                 record = record[:width]
             elif len(record) < width and (not record or width - len(record) <= empty_tail):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from datos_cali import messages
+from datos_cali import deadline, messages
 from datos_cali.findings import Finding, Kind, Severity
 from datos_cali.reading import limits
 from datos_cali.reading.csv_file import read_csv
@@ -63,6 +63,8 @@ def read_table(
                 ),
             )
         )
+    deadline.check("lectura")
+    limits.check_size(len(raw.headers), len(raw.row_numbers))
     raw = finish(raw)
     for position in range(len(raw.columns)):  # one index array per repetitive column, now
         if is_dictionary(raw.columns[position]):

@@ -143,8 +143,10 @@ def detect_delimiter(text_sample: str, declared: str | None = None) -> str:
                     widths.append(len(record))
                 if len(widths) >= _SNIFF_RECORDS:
                     break
-        except csv.Error:
-            continue
+        except csv.Error:  # e.g. a cell longer than the csv module's field limit (128 KiB)
+            if len(widths) < 2:
+                continue
+            widths.append(0)  # the records before it still count; this one is dropped below
         if len(widths) > 1:  # the last record may be cut by the sample
             widths = widths[:-1] if len(widths) > 2 else widths
         if not widths:

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from datos_cali import messages
+from datos_cali import deadline, messages
 from datos_cali.findings import Kind
 from datos_cali.reading import limits
 from datos_cali.reading.sniff import fail
@@ -39,14 +39,44 @@ def read_xlsx(path: Path, *, sheet: str | None = None) -> RawTable:
                 Kind.FORMAT, "excel_danado", messages.FORMAT_XLSX_BROKEN.format(reason=_short(exc))
             ) from None
         try:
+            for each in workbook.worksheets:
+                # The declared `<dimension>` is the sender's word: «A1:XFD1048576» in a 1.7 KB
+                # file would make openpyxl pad every row to 16,384 cells and every gap to
+                # a million rows. Without it, rows are as long as their own last cell.
+                each.reset_dimensions()
             worksheet = _pick_sheet(workbook, sheet)
-            rows = [
-                (number, [_cell_text(value) for value in values])
-                for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1)
-            ]
+            rows = _stream(worksheet)
         finally:
             workbook.close()
     return _to_raw(rows)
+
+
+def _stream(worksheet) -> list[tuple[int, list[str]]]:
+    """The sheet's non-empty rows as text, with their row numbers, read in streaming mode and
+    refused (Spanish, `ReadError`) as soon as a row is wider than the column bound or the cells
+    read pass the cell bound — before the table is held whole."""
+    most_columns, most_cells = limits.max_columns(), limits.max_cells()
+    rows, cells = [], 0
+    for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+        if number % 4096 == 0:
+            deadline.check("lectura del libro")
+        if len(values) > most_columns:
+            values = values[: _filled_width(values)]
+            limits.check_size(len(values), 0)
+        if all(value is None or value == "" for value in values):
+            continue  # an empty row (or a gap between two far rows): nothing to keep
+        cells += len(values)
+        if cells > most_cells:
+            limits.check_size(1, cells)
+        rows.append((number, [_cell_text(value) for value in values]))
+    return rows
+
+
+def _filled_width(values) -> int:
+    end = len(values)
+    while end and (values[end - 1] is None or values[end - 1] == ""):
+        end -= 1
+    return end
 
 
 def _refuse_bombs(path: Path) -> None:

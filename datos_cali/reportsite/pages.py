@@ -25,7 +25,6 @@ What a provider must do:
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -36,6 +35,7 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
+from datos_cali import csvsafe
 from datos_cali.reportsite.paths import dataset_page, organismo_page, relative_href
 from datos_cali.reportsite.render import environment
 
@@ -95,9 +95,10 @@ Provider = Callable[[SiteContext], Sequence[SitePage]]
 
 def csv_file(rows: Sequence[Mapping[str, object]]) -> bytes:
     """`rows` (at least one; the first one's keys are the header) as a CSV for `SitePage.files`,
-    in UTF-8 with a BOM so that Excel reads the accents."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+    in UTF-8 with a BOM so that Excel reads the accents, and text cells that a spreadsheet would
+    run as formulas neutralised (`datos_cali.csvsafe`: a dataset's title is the organismo's)."""
+    buffer = io.StringIO(newline="")
+    writer = csvsafe.dict_writer(buffer, fieldnames=list(rows[0]))
     writer.writeheader()
     writer.writerows(rows)
     return buffer.getvalue().encode("utf-8-sig")

@@ -7,6 +7,7 @@ traces back to exact bytes. Kinds are found by name in `datos_cali.sources.regis
 
 from datos_cali.sources.base import (
     NothingNew,
+    OlderThanPublished,
     Pulled,
     SourceError,
     SourceKind,
@@ -18,6 +19,7 @@ from datos_cali.sources.registry import KINDS, SourceConfigError, pull, settings
 __all__ = [
     "KINDS",
     "NothingNew",
+    "OlderThanPublished",
     "Pulled",
     "SourceConfigError",
     "SourceError",

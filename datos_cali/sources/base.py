@@ -25,6 +25,11 @@ class NothingNew(Exception):
     """No submission is waiting (an empty inbox): not a failure, nothing to do."""
 
 
+class OlderThanPublished(NothingNew):
+    """The waiting file is older than the one last published: not taken unless the office says
+    so (`datos-cali run CONJUNTO --permitir-anterior`)."""
+
+
 class Unrecognised(NothingNew):
     """Nothing for this dataset, but the inbox holds files whose names match no dataset: the
     organismo sent something the pipeline cannot place (`files`: their names)."""
@@ -54,6 +59,8 @@ class Pulled:
         default=lambda outcome, text, data: None
     )  # tell the source how it ended: outcome, a Spanish report, its JSON form
     cleanup: Callable[[], None] = field(default=lambda: None)
+    modified_at: float | None = None  # the file's own modification time, when it has one
+    note: str | None = None  # what the source did besides (e.g. older files set aside)
 
 
 S = TypeVar("S", bound=SourceSettings)

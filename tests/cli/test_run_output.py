@@ -41,6 +41,8 @@ def real_run(tmp_path_factory):
         state / "inbox" / "uaesp",
     )
     (state / "inbox" / "salud" / "vacunacion_covid19_junio.csv").write_bytes(MINIMAL_PDF)
+    for name in ("uaesp/aprovechamiento_residuos_2021.csv", "salud/vacunacion_covid19_junio.csv"):
+        (state / "inbox" / f"{name}.listo").write_bytes(b"")  # «copy finished», as documented
     command = [
         str(Path(sys.executable).parent / "datos-cali"),
         "run",

@@ -43,3 +43,21 @@ def test_one_page_per_plan_year_with_the_known_answers(planned, tmp_path):
     csv = (out / "cumplimiento" / "cumplimiento.csv").read_text(encoding="utf-8-sig")
     assert csv.splitlines()[0].startswith("id_registro,anio,organismo")
     assert "2021/alfa,2021,alfa,Secretaría Alfa,3,2,1,66.67,33.33,2,0,1,2021-12-31" in csv
+
+
+def test_the_compliance_csv_neutralises_a_name_that_is_a_formula(planned, tmp_path):
+    organismos = planned.root / "datasets" / "organismos.yaml"
+    text = organismos.read_text(encoding="utf-8")
+    organismos.write_text(text.replace("Secretaría Alfa", "'=cmd|calc'"), encoding="utf-8")
+    out = tmp_path / "sitio"
+    with open_ledger() as ledger:
+        build_site(
+            out,
+            ledger=ledger,
+            catalog=load_catalog(paths().catalog),
+            now=utc("2022-03-01T12:00"),
+            providers=PROVIDERS,
+        )
+    csv = (out / "cumplimiento" / "cumplimiento.csv").read_text(encoding="utf-8-sig")
+    assert "2021/alfa,2021,alfa,'=cmd|calc,3,2,1,66.67" in csv  # a text cell: prefixed
+    assert ",=cmd" not in csv

@@ -51,7 +51,10 @@ def test_the_newest_matching_file_wins(mini, session, ledger):
     mini.drop_in_inbox("IMAE_nuevo.csv")
     run = run_dataset(slug, session, ledger)
     assert run.outcome == "published"
-    assert old.exists()  # the older file is left alone
+    assert not old.exists()  # the older file is set aside, never published after this one
+    [aside] = (old.parent / "reemplazados").iterdir()
+    assert aside.name.endswith("-IMAE_viejo.csv") and aside.read_bytes() == b"basura"
+    assert "«IMAE_viejo.csv»" in run.message and "reemplazados/" in run.message
 
 
 def test_a_rejected_submission_stays_in_the_inbox_with_its_report(mini, session, ledger):

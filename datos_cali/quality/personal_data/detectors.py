@@ -55,11 +55,17 @@ def _person_nit(_cell: str, match: re.Match[str]) -> bool:
     return not (len(base) == 9 and base[0] in "89")
 
 
+_AMOUNT_REACH = 32
+
+
 def _amount(cell: str, match: re.Match[str]) -> bool:
     """A number written as money: «$ 3000000000», «3000000000 pesos»."""
+    # A few characters either side are all the patterns can use («presupuesto» + 3 is the
+    # longest): slicing the whole rest of the cell for each number was quadratic in long cells.
+    start, end = match.start(), match.end()
     return bool(
-        patterns.AMOUNT_BEFORE.search(cell[: match.start()])
-        or patterns.AMOUNT_AFTER.search(cell[match.end() :])
+        patterns.AMOUNT_BEFORE.search(cell[max(0, start - _AMOUNT_REACH) : start])
+        or patterns.AMOUNT_AFTER.search(cell[end : end + _AMOUNT_REACH])
     )
 
 

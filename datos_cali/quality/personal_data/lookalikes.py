@@ -21,7 +21,12 @@ _STREETS = {
 }
 _SUFFIXES = {"norte": "n", "sur": "s", "oeste": "o", "este": "e"}
 _NOISE = frozenset({"no", "num", "numero", "nro"})
-_AT = re.compile(r"\s*(?:@|[\[(]\s*(?:arroba|at)\s*[\])]|\sarroba\s)\s*", re.IGNORECASE)
+# `(?<!\s)`: a match starts where a run of blanks starts, not inside it (the same matches; without
+# it a long run of blanks is tried from each of its positions, quadratic).
+_AT = re.compile(r"(?<!\s)\s*(?:@|[\[(]\s*(?:arroba|at)\s*[\])]|\sarroba\s)\s*", re.IGNORECASE)
+_DOT = re.compile(r"(?<!\s)\s*(?:\.|[\[(]\s*(?:dot|punto)\s*[\])]|\s(?:dot|punto)\s)\s*")
+# How far before a number `reference` reads: its few words, not the whole cell for each number.
+_REFERENCE_WINDOW = 200
 _REFERENCE_REACH = 3  # words between a reference word and its number («Decreto No. 0123»)
 
 
@@ -65,9 +70,7 @@ class Lookalikes:
         if len(parts) != 2:
             return False
         local, domain = parts[0].casefold(), parts[1].lower()
-        domain = re.sub(
-            r"\s*(?:\.|[\[(]\s*(?:dot|punto)\s*[\])]|\s(?:dot|punto)\s)\s*", ".", domain
-        ).strip(".")
+        domain = _DOT.sub(".", domain).strip(".")
         if local in self.generic:
             return True
         return any(domain == d or domain.endswith("." + d) for d in self.domains)
@@ -80,7 +83,10 @@ class Lookalikes:
 
     def reference(self, cell: str, start: int) -> bool:
         """Is the number at `start` a reference (after «decreto», «radicado», «contrato»…)?"""
-        words = normalize(cell[:start]).split()
+        before = cell[max(0, start - _REFERENCE_WINDOW) : start]
+        words = normalize(before).split()
+        if start > _REFERENCE_WINDOW:
+            words = words[1:]  # the window may begin inside a word
         for back in range(min(_REFERENCE_REACH, len(words))):
             if self.references.ends(words[: len(words) - back]):
                 return True

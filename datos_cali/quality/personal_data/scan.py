@@ -39,6 +39,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from datos_cali import deadline
 from datos_cali.catalog.models import Dataset
 from datos_cali.contracts.schema import Contract
 from datos_cali.quality.personal_data import names, patterns
@@ -196,6 +197,7 @@ class Scanner:
         public, places = dataset.public_by_law(), dataset.public_places()
         scans = []
         for position, header in enumerate(raw.headers):
+            deadline.check("datos personales")
             name = by_position.get(position)
             view = raw.distinct(position)  # shared with the other checks: encoded once
             column = ColumnScan(

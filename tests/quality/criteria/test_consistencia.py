@@ -60,3 +60,12 @@ def test_cross_column_rules(tmp_path):
     assert score.evidence["reglas_entre_columnas"] == 1
     assert score.evidence["filas_que_fallan_reglas"] == 1
     assert score.value == 9.2  # 8 uniform dates + 4 rule checks = 12, 1 failing: 10·11/12
+
+
+def test_a_one_megabyte_word_is_checked_in_linear_time(tmp_path):
+    # The old pattern retried every suffix of a long word: a 50,000-letter cell took a minute.
+    assert consistencia.MULTI_WORD.search("A" * 1024 * 1024) is None
+    assert consistencia.MULTI_WORD.search("A" * 1024 * 1024 + " B")
+    zona = ["Zona Norte"] * 20 + ["A" * 1024 * 1024, "ZONA SUR"]  # a repetitive column
+    score = consistencia.evaluate(context(tmp_path, {"zona": zona}))
+    assert score.findings[0].code == "mayusculas_mezcladas" and score.findings[0].rows == [23]
