@@ -3,7 +3,9 @@ retry and concurrency policies.
 
 Credentials come from the environment, else from Prefect Secret blocks (each portal's
 credentials model says which: `datos_cali.portals.credentials`); a portal with none configured
-is the embedded local portal.
+is the embedded local portal in local mode, and a refused run in production mode
+(`datos_cali.runmode`). A Secret block that cannot be read for any reason other than "there is
+no such block" stops the run: it is never taken for "no credentials".
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from prefect.exceptions import ObjectNotFound
 from prefect.settings import PREFECT_API_URL
 
 from datos_cali.ledger import Ledger, open_ledger
+from datos_cali.portals.credentials import SecretLookupError
 from datos_cali.portals.session import PortalSession
 from datos_cali.settings import paths
 
@@ -65,12 +68,25 @@ _ledger: Ledger | None = None
 
 
 def _secret(name: str) -> str | None:
+    """The Secret block's value; None only when no block of that name exists."""
     if os.environ.get("DATOS_CALI_NO_SECRET_BLOCKS"):
         return None
     try:
         return Secret.load(name).get()
-    except Exception:  # no such block, or no API: the portal is not configured
-        return None
+    except ValueError as exc:
+        if isinstance(exc.__cause__, ObjectNotFound):  # Prefect's "Unable to find block …"
+            return None
+        raise SecretLookupError(name, exc) from exc
+    except Exception as exc:  # the server is down, refuses us, or the block is broken
+        raise SecretLookupError(name, exc) from exc
+
+
+def preflight() -> None:
+    """Open the portal session and the ledger before anything is read or written, so a run the
+    installation is not ready for (production mode without credentials or `DATOS_CALI_DB_URL`,
+    a Secret block that cannot be read) fails at once with the reason, in Spanish."""
+    portal_session()
+    ledger()
 
 
 def portal_session() -> PortalSession:

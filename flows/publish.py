@@ -60,7 +60,14 @@ def check_task(job: Job, submission: Submission) -> dict:
 @task(name="publicar-en-portal", **common.RETRY_TRANSIENT, cache_policy=NO_CACHE)
 def deliver_task(job: Job, submission: Submission, target: str) -> TargetResult:
     with concurrency(common.PORTAL_WRITES, occupy=1):
-        result = library.deliver(job, submission, target, common.portal_session())
+        result = library.deliver(
+            job,
+            submission,
+            target,
+            common.portal_session(),
+            common.ledger(),
+            common.flow_run_id(),
+        )
     if result.outcome == Outcome.FAILED and result.transient:
         raise common.TransientFailure(result)
     return result
@@ -82,6 +89,10 @@ class TaskSteps:
     @property
     def ledger(self):
         return common.ledger()
+
+    def recover(self, job: Job) -> int:
+        """Plain call, not a task: one indexed query in the common case."""
+        return library.recover(job, common.portal_session(), common.ledger())
 
     def ingest(self, job: Job, last: LastPublication | None) -> Submission:
         state = ingest_task(job, last, return_state=True)
@@ -138,6 +149,7 @@ def site_task() -> str | None:
 @flow(name="publicar-conjunto", flow_run_name="{slug}", log_prints=False)
 def publish_dataset(slug: str, build_site: bool = True) -> DatasetRun:
     """Publica un conjunto de datos en cada portal de su catálogo."""
+    common.preflight()
     common.ensure_concurrency_limit_once()
     events.emit("dataset_started", slug=slug)
     run = run_sequence(prepare(slug), TaskSteps())
@@ -171,6 +183,7 @@ def publish_many(slugs: list[str]) -> list[DatasetRun]:
     API round trips, ~0.5 s on these machines, which made a 500-dataset sweep 4× slower).
     A single-dataset run started meanwhile waits for a free slot, as the limit intends.
     """
+    common.preflight()
     common.ensure_concurrency_limit_once()
     if not slugs:
         return []
@@ -203,6 +216,7 @@ def _sweep(slugs: list[str]) -> list[DatasetRun]:
 @flow(name="publicar-pendientes")
 def publish_due(now: dt.datetime | None = None) -> list[DatasetRun]:
     """Publica los conjuntos cuya frecuencia declarada indica que ya toca actualizarlos."""
+    common.preflight()
     catalog = load_catalog(paths().catalog)
     moment = now or dt.datetime.now(dt.UTC)
     last = last_successes(load_history(common.ledger()))
