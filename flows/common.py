@@ -16,10 +16,7 @@ import threading
 
 from prefect.blocks.system import Secret
 from prefect.client.orchestration import get_client
-from prefect.client.schemas.actions import (
-    GlobalConcurrencyLimitCreate,
-    GlobalConcurrencyLimitUpdate,
-)
+from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
 from prefect.context import get_run_context
 from prefect.exceptions import ObjectNotFound
 from prefect.settings import PREFECT_API_URL
@@ -136,6 +133,11 @@ atexit.register(close)
 
 _limit_ready: set[str] = set()
 
+# Seconds a portal-write slot is leased for (Prefect's minimum is 60). The holder renews it
+# every 45 s while it lives; when the holder dies (host lost, kill -9) the server's repossessor
+# takes the slots back within this plus its loop (15 s), so a dead sweep never blocks the next.
+SLOT_LEASE_SECONDS = 60
+
 
 def ensure_concurrency_limit_once(name: str = PORTAL_WRITES) -> None:
     """Per process and API: the limit must exist before the first write asks for a slot."""
@@ -155,17 +157,15 @@ def portal_write_limit() -> int:
 
 
 def ensure_concurrency_limit(name: str = PORTAL_WRITES, limit: int | None = None) -> None:
-    """Create or resize the global concurrency limit on portal writes."""
-    size = limit or portal_write_limit()
+    """Create the global limit on portal writes when it does not exist (a local run's temporary
+    server). Never resizes it: that is the installation's setting, made once by
+    `datos-cali servidor preparar` (`datos_cali_flows.operations`), not by each run's env."""
     with get_client(sync_client=True) as client:
         try:
-            current = client.read_global_concurrency_limit_by_name(name)
+            client.read_global_concurrency_limit_by_name(name)
         except ObjectNotFound:
             client.create_global_concurrency_limit(
-                GlobalConcurrencyLimitCreate(name=name, limit=size, active=True)
-            )
-            return
-        if current.limit != size or not current.active:
-            client.update_global_concurrency_limit(
-                name, GlobalConcurrencyLimitUpdate(limit=size, active=True)
+                GlobalConcurrencyLimitCreate(
+                    name=name, limit=limit or portal_write_limit(), active=True
+                )
             )

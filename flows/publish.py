@@ -59,7 +59,7 @@ def check_task(job: Job, submission: Submission) -> dict:
 
 @task(name="publicar-en-portal", **common.RETRY_TRANSIENT, cache_policy=NO_CACHE)
 def deliver_task(job: Job, submission: Submission, target: str) -> TargetResult:
-    with concurrency(common.PORTAL_WRITES, occupy=1):
+    with concurrency(common.PORTAL_WRITES, occupy=1, lease_duration=common.SLOT_LEASE_SECONDS):
         result = library.deliver(
             job,
             submission,
@@ -181,14 +181,15 @@ def publish_many(slugs: list[str]) -> list[DatasetRun]:
     The sweep takes the portal-write slots its worker threads can use once, for its whole
     duration: one acquire and one release instead of one pair per dataset (each pair is a few
     API round trips, ~0.5 s on these machines, which made a 500-dataset sweep 4× slower).
-    A single-dataset run started meanwhile waits for a free slot, as the limit intends.
+    A single-dataset run started meanwhile waits for a free slot, as the limit intends. The
+    slots are leased (`common.SLOT_LEASE_SECONDS`): a sweep whose host dies gives them back.
     """
     common.preflight()
     common.ensure_concurrency_limit_once()
     if not slugs:
         return []
     width = min(SWEEP_WORKERS, len(slugs))
-    with concurrency(common.PORTAL_WRITES, occupy=width):
+    with concurrency(common.PORTAL_WRITES, occupy=width, lease_duration=common.SLOT_LEASE_SECONDS):
         runs = _sweep(slugs)
     create_table_artifact(
         sweep_table(runs), key="barrido", description="Resultado de cada conjunto del barrido"
