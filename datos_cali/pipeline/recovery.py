@@ -33,16 +33,17 @@ from datos_cali.outcomes import Outcome
 from datos_cali.portals.base import Portal, PortalError
 from datos_cali.portals.engine import Plan
 from datos_cali.portals.state import PublicationState
+from datos_cali.spanish import number, quantity
 
 RECOVERED_NOTE = (
     "Ejecución interrumpida después de escribir en el portal; la ejecución {by} lo comprobó: "
-    "el portal muestra {rows} filas, las que esta había verificado."
+    "el portal muestra {rows}, las que esta había verificado."
 )
 INTERRUPTED = (
-    "Ejecución interrumpida a mitad de la publicación; la ejecución {by} encontró {rows} filas "
-    "en el portal (se esperaban {expected}) y envía lo que falte."
+    "Ejecución interrumpida a mitad de la publicación; la ejecución {by} encontró en el portal "
+    "{rows} (se esperaban {expected}) y envía lo que falte."
 )
-UNREADABLE = "no se pudo leer"
+UNREADABLE = "un número de filas que no se pudo leer"
 
 _held: dict[str, object] = {}  # run id → the open, locked file of that run (this process)
 _held_lock = threading.Lock()
@@ -187,15 +188,15 @@ def _outcome_row(
             "created": intent.planned_created,
             "updated": intent.planned_updated,
             "deleted": intent.planned_deleted,
-            "error_message": RECOVERED_NOTE.format(by=by[:8], rows=shown),
+            "error_message": RECOVERED_NOTE.format(by=by[:8], rows=quantity(shown, "fila")),
         }
     return {
         **row,
         "outcome": Outcome.FAILED,
         "error_message": INTERRUPTED.format(
             by=by[:8],
-            rows=UNREADABLE if shown is None else shown,
-            expected=intent.expected_rows,
+            rows=UNREADABLE if shown is None else quantity(shown, "fila"),
+            expected=number(intent.expected_rows),
         ),
     }
 

@@ -134,5 +134,5 @@ def test_a_run_killed_before_writing_leaves_a_failed_row_and_the_next_run_publis
         assert portal_rows(slug, ledger) == 30
     assert (after.outcome, after.rows) == ("published", 30)
     interrupted = next(r for r in rows if r.outcome == "failed")
-    assert "encontró 72 filas en el portal (se esperaban 30)" in interrupted.error_message
+    assert "encontró en el portal 72 filas (se esperaban 30)" in interrupted.error_message
     assert [r.outcome for r in rows if r.outcome != "failed"] == ["published", "published"]
