@@ -12,6 +12,9 @@ from enum import StrEnum
 
 class Outcome(StrEnum):
     PUBLISHED = "published"  # the portal confirmed the new rows
+    # A run that died between the portal's confirmation and its ledger row, recorded afterwards
+    # from what the portal shows (`datos_cali.pipeline.recovery`).
+    RECOVERED = "recovered"
     UNCHANGED = "unchanged"  # same bytes or same rows as last published: nothing sent
     NO_NEW_FILE = "no_new_file"  # the source had no submission waiting (an empty inbox)
     UNRECOGNISED = "unrecognised"  # the inbox holds files whose names match no dataset
@@ -34,6 +37,7 @@ class Outcome(StrEnum):
 
 _LABELS = {
     Outcome.PUBLISHED: "publicado",
+    Outcome.RECOVERED: "publicado (recuperado)",
     Outcome.UNCHANGED: "sin cambios",
     Outcome.NO_NEW_FILE: "sin archivo nuevo",
     Outcome.UNRECOGNISED: "archivo no reconocido",
@@ -42,6 +46,10 @@ _LABELS = {
 }
 _HELP = {
     Outcome.PUBLISHED: "el portal confirmó los datos enviados",
+    Outcome.RECOVERED: (
+        "la ejecución se interrumpió después de escribir en el portal; una ejecución posterior "
+        "comprobó en el portal lo que había recibido y lo anotó"
+    ),
     Outcome.UNCHANGED: "llegó un archivo, pero sus datos ya estaban publicados: no se envió nada",
     Outcome.NO_NEW_FILE: "no había ningún archivo nuevo del conjunto que revisar",
     Outcome.UNRECOGNISED: (
@@ -54,6 +62,7 @@ _HELP = {
 # The order of verdict columns and badges everywhere (site, CLI summaries).
 VERDICT_ORDER = (
     Outcome.PUBLISHED,
+    Outcome.RECOVERED,
     Outcome.UNCHANGED,
     Outcome.NO_NEW_FILE,
     Outcome.UNRECOGNISED,
@@ -62,7 +71,9 @@ VERDICT_ORDER = (
 )
 # Which outcome speaks for several (a run's targets): a failure anywhere, then a publication.
 # (Only a run that reached the portals has several; it is never «sin archivo nuevo».)
-SEVERITY_ORDER = (Outcome.FAILED, Outcome.PUBLISHED, Outcome.UNCHANGED)
+SEVERITY_ORDER = (Outcome.FAILED, Outcome.PUBLISHED, Outcome.RECOVERED, Outcome.UNCHANGED)
+# Outcomes after which the portal holds the row's data: "last published" reads both.
+PUBLISHED_OUTCOMES = (Outcome.PUBLISHED, Outcome.RECOVERED)
 # Runs that ended before a file was analysed because there was none to take.
 NOTHING_TAKEN = (Outcome.NO_NEW_FILE, Outcome.UNRECOGNISED)
 # A run that ended before any portal was chosen (nothing new, rejected, the source failed).

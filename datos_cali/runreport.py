@@ -34,6 +34,7 @@ class TargetReport(BaseModel):
 
     target: str
     outcome: Outcome
+    portal: str | None = None  # the instance written (`socrata@local`: the embedded stand-in)
     asset_id: str | None = None
     url: str | None = None
     created: int = 0

@@ -3,7 +3,9 @@ retry and concurrency policies.
 
 Credentials come from the environment, else from Prefect Secret blocks (each portal's
 credentials model says which: `datos_cali.portals.credentials`); a portal with none configured
-is the embedded local portal.
+is the embedded local portal in local mode, and a refused run in production mode
+(`datos_cali.runmode`). A Secret block that cannot be read for any reason other than "there is
+no such block" stops the run: it is never taken for "no credentials".
 """
 
 from __future__ import annotations
@@ -14,15 +16,13 @@ import threading
 
 from prefect.blocks.system import Secret
 from prefect.client.orchestration import get_client
-from prefect.client.schemas.actions import (
-    GlobalConcurrencyLimitCreate,
-    GlobalConcurrencyLimitUpdate,
-)
+from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
 from prefect.context import get_run_context
 from prefect.exceptions import ObjectNotFound
 from prefect.settings import PREFECT_API_URL
 
 from datos_cali.ledger import Ledger, open_ledger
+from datos_cali.portals.credentials import SecretLookupError
 from datos_cali.portals.session import PortalSession
 from datos_cali.settings import paths
 
@@ -65,12 +65,25 @@ _ledger: Ledger | None = None
 
 
 def _secret(name: str) -> str | None:
+    """The Secret block's value; None only when no block of that name exists."""
     if os.environ.get("DATOS_CALI_NO_SECRET_BLOCKS"):
         return None
     try:
         return Secret.load(name).get()
-    except Exception:  # no such block, or no API: the portal is not configured
-        return None
+    except ValueError as exc:
+        if isinstance(exc.__cause__, ObjectNotFound):  # Prefect's "Unable to find block …"
+            return None
+        raise SecretLookupError(name, exc) from exc
+    except Exception as exc:  # the server is down, refuses us, or the block is broken
+        raise SecretLookupError(name, exc) from exc
+
+
+def preflight() -> None:
+    """Open the portal session and the ledger before anything is read or written, so a run the
+    installation is not ready for (production mode without credentials or `DATOS_CALI_DB_URL`,
+    a Secret block that cannot be read) fails at once with the reason, in Spanish."""
+    portal_session()
+    ledger()
 
 
 def portal_session() -> PortalSession:
@@ -120,6 +133,11 @@ atexit.register(close)
 
 _limit_ready: set[str] = set()
 
+# Seconds a portal-write slot is leased for (Prefect's minimum is 60). The holder renews it
+# every 45 s while it lives; when the holder dies (host lost, kill -9) the server's repossessor
+# takes the slots back within this plus its loop (15 s), so a dead sweep never blocks the next.
+SLOT_LEASE_SECONDS = 60
+
 
 def ensure_concurrency_limit_once(name: str = PORTAL_WRITES) -> None:
     """Per process and API: the limit must exist before the first write asks for a slot."""
@@ -139,17 +157,15 @@ def portal_write_limit() -> int:
 
 
 def ensure_concurrency_limit(name: str = PORTAL_WRITES, limit: int | None = None) -> None:
-    """Create or resize the global concurrency limit on portal writes."""
-    size = limit or portal_write_limit()
+    """Create the global limit on portal writes when it does not exist (a local run's temporary
+    server). Never resizes it: that is the installation's setting, made once by
+    `datos-cali servidor preparar` (`datos_cali_flows.operations`), not by each run's env."""
     with get_client(sync_client=True) as client:
         try:
-            current = client.read_global_concurrency_limit_by_name(name)
+            client.read_global_concurrency_limit_by_name(name)
         except ObjectNotFound:
             client.create_global_concurrency_limit(
-                GlobalConcurrencyLimitCreate(name=name, limit=size, active=True)
-            )
-            return
-        if current.limit != size or not current.active:
-            client.update_global_concurrency_limit(
-                name, GlobalConcurrencyLimitUpdate(limit=size, active=True)
+                GlobalConcurrencyLimitCreate(
+                    name=name, limit=limit or portal_write_limit(), active=True
+                )
             )

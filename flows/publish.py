@@ -59,8 +59,15 @@ def check_task(job: Job, submission: Submission) -> dict:
 
 @task(name="publicar-en-portal", **common.RETRY_TRANSIENT, cache_policy=NO_CACHE)
 def deliver_task(job: Job, submission: Submission, target: str) -> TargetResult:
-    with concurrency(common.PORTAL_WRITES, occupy=1):
-        result = library.deliver(job, submission, target, common.portal_session())
+    with concurrency(common.PORTAL_WRITES, occupy=1, lease_duration=common.SLOT_LEASE_SECONDS):
+        result = library.deliver(
+            job,
+            submission,
+            target,
+            common.portal_session(),
+            common.ledger(),
+            common.flow_run_id(),
+        )
     if result.outcome == Outcome.FAILED and result.transient:
         raise common.TransientFailure(result)
     return result
@@ -82,6 +89,10 @@ class TaskSteps:
     @property
     def ledger(self):
         return common.ledger()
+
+    def recover(self, job: Job) -> int:
+        """Plain call, not a task: one indexed query in the common case."""
+        return library.recover(job, common.portal_session(), common.ledger())
 
     def ingest(self, job: Job, last: LastPublication | None) -> Submission:
         state = ingest_task(job, last, return_state=True)
@@ -140,6 +151,7 @@ def publish_dataset(slug: str, build_site: bool = True, allow_older: bool = Fals
     """Publica un conjunto de datos en cada portal de su catálogo.
 
     `allow_older`: la oficina autoriza publicar un archivo anterior al último publicado."""
+    common.preflight()
     common.ensure_concurrency_limit_once()
     events.emit("dataset_started", slug=slug)
     run = run_sequence(prepare(slug, allow_older=allow_older), TaskSteps())
@@ -171,13 +183,15 @@ def publish_many(slugs: list[str]) -> list[DatasetRun]:
     The sweep takes the portal-write slots its worker threads can use once, for its whole
     duration: one acquire and one release instead of one pair per dataset (each pair is a few
     API round trips, ~0.5 s on these machines, which made a 500-dataset sweep 4× slower).
-    A single-dataset run started meanwhile waits for a free slot, as the limit intends.
+    A single-dataset run started meanwhile waits for a free slot, as the limit intends. The
+    slots are leased (`common.SLOT_LEASE_SECONDS`): a sweep whose host dies gives them back.
     """
+    common.preflight()
     common.ensure_concurrency_limit_once()
     if not slugs:
         return []
     width = min(SWEEP_WORKERS, len(slugs))
-    with concurrency(common.PORTAL_WRITES, occupy=width):
+    with concurrency(common.PORTAL_WRITES, occupy=width, lease_duration=common.SLOT_LEASE_SECONDS):
         runs = _sweep(slugs)
     create_table_artifact(
         sweep_table(runs), key="barrido", description="Resultado de cada conjunto del barrido"
@@ -205,6 +219,7 @@ def _sweep(slugs: list[str]) -> list[DatasetRun]:
 @flow(name="publicar-pendientes")
 def publish_due(now: dt.datetime | None = None) -> list[DatasetRun]:
     """Publica los conjuntos cuya frecuencia declarada indica que ya toca actualizarlos."""
+    common.preflight()
     catalog = load_catalog(paths().catalog)
     moment = now or dt.datetime.now(dt.UTC)
     last = last_successes(load_history(common.ledger()))

@@ -16,6 +16,7 @@ from datos_cali.cli import compliance as _compliance  # noqa: F401
 from datos_cali.cli import portal as _portal  # noqa: F401
 from datos_cali.cli import report as _report  # noqa: F401
 from datos_cali.cli import run as _run  # noqa: F401
+from datos_cali.cli import servidor as _servidor  # noqa: F401
 from datos_cali.cli import usage as _usage  # noqa: F401
 from datos_cali.cli import validate as _validate  # noqa: F401
 from datos_cali.cli import ventanilla as _ventanilla  # noqa: F401

@@ -43,3 +43,8 @@ avisos_app = SpanishTyper(
     no_args_is_help=True,
 )
 app.add_typer(avisos_app, name="avisos")
+servidor_app = SpanishTyper(
+    help="El servidor de Prefect de la instalación: límite de escrituras, fallos y secretos.",
+    no_args_is_help=True,
+)
+app.add_typer(servidor_app, name="servidor")

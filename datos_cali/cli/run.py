@@ -36,9 +36,11 @@ LOCAL_PORTAL_STOPPED = (
     "El portal local de esta ejecución ya se detuvo. Para ver los conjuntos publicados, "
     "inicie el portal local con «make serve» (o «datos-cali portal serve») y abra {url}"
 )
+LOCAL_MARK = " (portal local)"
 LOG_LINE = "Avisos técnicos de las bibliotecas: {count} (guardados en {log})."
 STYLE = {
     Outcome.PUBLISHED: "green",
+    Outcome.RECOVERED: "green",
     Outcome.UNCHANGED: "cyan",
     Outcome.NO_NEW_FILE: "dim",
     Outcome.UNRECOGNISED: "yellow",
@@ -98,8 +100,9 @@ def run(
     """Publica conjuntos con los flujos de Prefect y muestra un resumen.
 
     Un conjunto corre el mismo flujo que su despliegue programado; varios, o --all, el mismo
-    barrido que los despliegues de barrido. Sin credenciales configuradas publica en el portal
-    local embebido. Sale con 1 si algún conjunto falló o fue rechazado.
+    barrido que los despliegues de barrido. En modo local (DATOS_CALI_MODE, por omisión) un
+    portal sin credenciales es el portal local embebido; en modo produccion faltar credenciales
+    detiene la ejecución sin escribir nada. Sale con 1 si algún conjunto falló o fue rechazado.
     """
     catalog = project_catalog()
     if all_datasets:
@@ -136,6 +139,8 @@ def _run_flows(chosen: list[str] | None, *, allow_older: bool = False):
     prefect_defaults()
     # Deferred: a command loads its engine only when it runs (see datos_cali.cli).
     from datos_cali import events
+    from datos_cali.portals.credentials import SecretLookupError
+    from datos_cali.runmode import ModeError
     from datos_cali_flows import common
     from datos_cali_flows.publish import publish_dataset, publish_due, publish_many
 
@@ -158,12 +163,16 @@ def _run_flows(chosen: list[str] | None, *, allow_older: bool = False):
         unsubscribe = events.subscribe(on_event)
         try:
             with third_party_warnings(run_log()) as log:
+                common.preflight()  # not ready for its mode: said here, before any flow runs
                 if chosen is None:
                     results = publish_due()
                 elif len(chosen) == 1:
                     results = [publish_dataset(chosen[0], allow_older=allow_older)]
                 else:
                     results = publish_many(chosen)
+        except (ModeError, SecretLookupError) as exc:  # not ready for its mode: nothing written
+            progress.stop()
+            die(str(exc))
         finally:
             unsubscribe()
             common.close()
@@ -241,7 +250,7 @@ def _print_summary(results, *, due: bool = False) -> None:
             table.add_row(
                 run.slug,
                 organismo,
-                target.target if target else "—",
+                _portal(target),
                 f"[{_style(outcome)}]{outcome.label}[/]",
                 "" if run.rows is None else number(run.rows),
                 number(target.created) if target else "",
@@ -252,6 +261,14 @@ def _print_summary(results, *, due: bool = False) -> None:
             detail = None if target else detail  # the dataset's detail once, on its first row
     out.print(table)
     _print_where(results)
+
+
+def _portal(target) -> str:
+    """The catalog's portal name, marked when the run wrote the embedded local portal."""
+    if target is None:
+        return "—"
+    local = (target.portal or "").endswith("@local")
+    return target.target + (LOCAL_MARK if local else "")
 
 
 def _detail(run) -> str:

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from datos_cali.ledger.models import RunRecord
 from datos_cali.outcomes import NO_TARGET, Outcome
 
-SUCCESSES = (Outcome.PUBLISHED.value, Outcome.UNCHANGED.value)
+SUCCESSES = (Outcome.PUBLISHED.value, Outcome.RECOVERED.value, Outcome.UNCHANGED.value)
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class Publication:
 
     @property
     def published(self) -> bool:
-        return self.outcome == Outcome.PUBLISHED.value
+        return self.outcome in (Outcome.PUBLISHED.value, Outcome.RECOVERED.value)
 
 
 def load_history(ledger) -> list[Publication]:

@@ -8,7 +8,7 @@ with open_ledger() as ledger:          # migrates to head first; DATOS_CALI_DB_U
 
 from datos_cali.ledger import ventanilla  # noqa: F401  (its tables join Base.metadata)
 from datos_cali.ledger.engine import create_ledger_engine, display_url, ledger_url
-from datos_cali.ledger.models import Base, RunRecord
+from datos_cali.ledger.models import Base, PublicationIntent, RunRecord
 from datos_cali.ledger.repository import Ledger, OutcomeCount, new_run_id, open_ledger
 from datos_cali.ledger.versioning import (
     current_revision,
@@ -22,6 +22,7 @@ __all__ = [
     "Base",
     "Ledger",
     "OutcomeCount",
+    "PublicationIntent",
     "RunRecord",
     "create_ledger_engine",
     "current_revision",

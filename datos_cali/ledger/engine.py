@@ -21,6 +21,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import StaticPool
 
+from datos_cali.runmode import is_production, not_ready
 from datos_cali.settings import paths
 
 URL_ENV = "DATOS_CALI_DB_URL"
@@ -32,11 +33,17 @@ WAL_UNAVAILABLE = (
 _BEGIN_MODE = "datos_cali_sqlite_begin"  # execution option read by the "begin" hook
 
 
+NO_DB_URL = "falta DATOS_CALI_DB_URL (el registro de ejecuciones compartido, en PostgreSQL)"
+
+
 def ledger_url() -> str:
-    """`DATOS_CALI_DB_URL` when set, else `sqlite:///<state>/ledger.db`."""
+    """`DATOS_CALI_DB_URL` when set, else `sqlite:///<state>/ledger.db` — in local mode only:
+    a production worker without it would keep its history in a file nobody else reads."""
     configured = os.environ.get(URL_ENV, "").strip()
     if configured:
         return configured
+    if is_production():
+        raise not_ready([NO_DB_URL])
     return f"sqlite:///{paths().state / 'ledger.db'}"
 
 

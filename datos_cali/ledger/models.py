@@ -90,6 +90,9 @@ class RunRecord(Base):
     dataset: Mapped[str] = mapped_column(String(200))
     organismo: Mapped[str] = mapped_column(String(200))
     target: Mapped[str] = mapped_column(String(100))
+    # The portal instance really written: the adapter's key, `socrata@www.datos.gov.co` or
+    # `socrata@local` (the embedded stand-in); None before a portal was chosen (and before 0007).
+    portal: Mapped[str | None] = mapped_column(String(200))
     portal_url: Mapped[str | None] = mapped_column(Text)
     asset_id: Mapped[str | None] = mapped_column(String(200))
 
@@ -127,6 +130,46 @@ class RunRecord(Base):
         return (
             f"RunRecord(id={self.id!r}, dataset={self.dataset!r}, target={self.target!r}, "
             f"outcome={self.outcome!r}, started_at={self.started_at!r})"
+        )
+
+
+class PublicationIntent(Base):
+    """Written before a run's first write to one portal: what it is about to send (write-ahead).
+
+    Its outcome is the `runs` row of the same `run_id` and `target`. An intent without one is a
+    run that died in between (host lost, kill -9): the next run of the dataset reads the portal
+    and records what it received (`datos_cali.pipeline.recovery`). Append-only.
+    """
+
+    __tablename__ = "publication_intents"
+    __table_args__ = (
+        Index(None, "dataset", "target"),
+        Index(None, "run_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    run_id: Mapped[str] = mapped_column(String(36))
+    flow_run_id: Mapped[str | None] = mapped_column(String(64))
+    dataset: Mapped[str] = mapped_column(String(200))
+    organismo: Mapped[str] = mapped_column(String(200))
+    target: Mapped[str] = mapped_column(String(100))
+    portal: Mapped[str] = mapped_column(String(200))
+    asset_id: Mapped[str | None] = mapped_column(String(200))
+    source_kind: Mapped[str] = mapped_column(String(50))
+    source_uri: Mapped[str | None] = mapped_column(Text)
+    source_file_name: Mapped[str | None] = mapped_column(Text)
+    source_sha256: Mapped[str | None] = mapped_column(String(64))
+    planned_created: Mapped[int] = mapped_column(default=0)
+    planned_updated: Mapped[int] = mapped_column(default=0)
+    planned_deleted: Mapped[int] = mapped_column(default=0)
+    expected_rows: Mapped[int]
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)  # the run's start
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:
+        return (
+            f"PublicationIntent(run_id={self.run_id!r}, dataset={self.dataset!r}, "
+            f"target={self.target!r}, portal={self.portal!r})"
         )
 
 

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, Select, func, select
+from sqlalchemy import Engine, Select, and_, exists, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from datos_cali.ledger.engine import (
@@ -25,9 +25,9 @@ from datos_cali.ledger.engine import (
     ledger_url,
     write_transaction,
 )
-from datos_cali.ledger.models import RunRecord
+from datos_cali.ledger.models import PublicationIntent, RunRecord
 from datos_cali.ledger.versioning import upgrade_engine
-from datos_cali.outcomes import NO_TARGET, Outcome
+from datos_cali.outcomes import NO_TARGET, PUBLISHED_OUTCOMES, Outcome
 from datos_cali.settings import OFFICE_TIMEZONE
 
 Period = Literal["day", "week", "month", "year"]
@@ -116,13 +116,62 @@ class Ledger:
             session.expunge(run)
         return run.id
 
+    def record_intent(self, intent: dict[str, Any]) -> int:
+        """Append a write-ahead intent (before a run's first write to one portal); its id."""
+        for field in ("run_id", "dataset", "organismo", "target", "portal", "source_kind"):
+            if intent.get(field) in (None, ""):
+                raise ValueError(MISSING_FIELD.format(field=field))
+        row = PublicationIntent(**intent)
+        for field in ("started_at", "recorded_at"):
+            value = getattr(row, field)
+            if not isinstance(value, datetime) or value.utcoffset() is None:
+                raise ValueError(NAIVE_TIME.format(field=field))
+        with write_transaction(self.engine) as connection, Session(bind=connection) as session:
+            session.add(row)
+            session.flush()
+            session.expunge(row)
+        return row.id
+
+    def unfinished_intents(
+        self, dataset: str | None = None, target: str | None = None, portal: str | None = None
+    ) -> list[PublicationIntent]:
+        """Intents without a `runs` row of the same run and target, oldest first: runs that
+        died between their first portal write and their ledger row (or are still running)."""
+        done = exists().where(
+            and_(
+                RunRecord.run_id == PublicationIntent.run_id,
+                RunRecord.target == PublicationIntent.target,
+            )
+        )
+        query = select(PublicationIntent).where(~done).order_by(PublicationIntent.id)
+        if dataset is not None:
+            query = query.where(PublicationIntent.dataset == dataset)
+        if target is not None:
+            query = query.where(PublicationIntent.target == target)
+        if portal is not None:
+            query = query.where(PublicationIntent.portal == portal)
+        return self._all(query)
+
+    def intents(self, dataset: str | None = None) -> list[PublicationIntent]:
+        """Every intent (of `dataset`), oldest first."""
+        query = select(PublicationIntent).order_by(PublicationIntent.id)
+        if dataset is not None:
+            query = query.where(PublicationIntent.dataset == dataset)
+        return self._all(query)
+
+    def has_run(self, run_id: str, target: str) -> bool:
+        """Whether the run's row for `target` is recorded."""
+        query = select(func.count()).where(RunRecord.run_id == run_id, RunRecord.target == target)
+        with self.engine.connect() as connection:
+            return connection.execute(query.select_from(RunRecord)).scalar_one() > 0
+
     # --- reading --------------------------------------------------------------------------
 
     def runs(
         self,
         dataset: str | None = None,
         target: str | None = None,
-        outcome: Outcome | str | None = None,
+        outcome: Outcome | str | tuple[Outcome, ...] | None = None,
         since: datetime | None = None,
         limit: int | None = None,
         *,
@@ -134,7 +183,9 @@ class Ledger:
             query = query.where(RunRecord.dataset == dataset)
         if target is not None:
             query = query.where(RunRecord.target == target)
-        if outcome is not None:
+        if isinstance(outcome, tuple | list):
+            query = query.where(RunRecord.outcome.in_([Outcome(o).value for o in outcome]))
+        elif outcome is not None:
             query = query.where(RunRecord.outcome == Outcome(outcome).value)
         if since is not None:
             query = query.where(RunRecord.started_at >= since)
@@ -150,8 +201,14 @@ class Ledger:
         return found[0] if found else None
 
     def last_published(self, dataset: str, target: str) -> RunRecord | None:
-        """The newest run the portal confirmed: what the portal holds now, and from which bytes."""
-        found = self.runs(dataset=dataset, target=target, outcome=Outcome.PUBLISHED, limit=1)
+        """The newest run the portal confirmed (or a recovery found on the portal): what the
+        portal holds now, and from which bytes."""
+        query = _newest_first(select(RunRecord)).where(
+            RunRecord.dataset == dataset,
+            RunRecord.target == target,
+            RunRecord.outcome.in_([o.value for o in PUBLISHED_OUTCOMES]),
+        )
+        found = self._all(query.limit(1))
         return found[0] if found else None
 
     def latest_per_target(self) -> list[RunRecord]:

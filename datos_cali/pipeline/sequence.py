@@ -1,9 +1,9 @@
 """THE run of one dataset: the order of the steps and what stops a run early. Written once.
 
-    prepare → ingest ─┬─ nothing new / source failed ──────────────→ finish
-                      ├─ rejected (contract, personal data) ────────→ finish
-                      └─ check (Great Expectations, if enabled)
-                         deliver to every target of the catalog ───→ finish
+    prepare → recover → ingest ─┬─ nothing new / source failed ──────────────→ finish
+                                ├─ rejected (contract, personal data) ────────→ finish
+                                └─ check (Great Expectations, if enabled)
+                                   deliver to every target of the catalog ───→ finish
 
 How each step is executed is a `Steps` object's business: `DirectSteps` calls the functions of
 `datos_cali.pipeline.steps` in this process (the library, tests, a sweep's per-dataset task);
@@ -35,6 +35,8 @@ class Steps(Protocol):
 
     ledger: Ledger
 
+    def recover(self, job: Job) -> int: ...
+
     def ingest(self, job: Job, last: LastPublication | None) -> Submission: ...
 
     def check(self, job: Job, submission: Submission) -> Pending: ...
@@ -48,6 +50,8 @@ class Steps(Protocol):
 
 def run_sequence(job: Job, how: Steps) -> DatasetRun:
     """Run one dataset's steps in order with `how`; returns the recorded run."""
+    _announce(job, "recover")
+    how.recover(job)
     _announce(job, "ingest")
     try:
         submission = how.ingest(job, steps.last_publication(how.ledger, job.slug))
@@ -85,6 +89,9 @@ class DirectSteps:
         self.ledger = ledger
         self.flow_run_id = flow_run_id  # when a flow runs this sequence inside one of its tasks
 
+    def recover(self, job: Job) -> int:
+        return steps.recover(job, self.session, self.ledger)
+
     def ingest(self, job: Job, last: LastPublication | None) -> Submission:
         return steps.ingest(job, last)
 
@@ -93,7 +100,10 @@ class DirectSteps:
         return lambda: summary
 
     def deliver(self, job: Job, submission: Submission, targets: list[str]) -> list[TargetResult]:
-        return [steps.deliver(job, submission, target, self.session) for target in targets]
+        return [
+            steps.deliver(job, submission, target, self.session, self.ledger, self.flow_run_id)
+            for target in targets
+        ]
 
     def finish(self, job: Job, run: DatasetRun, submission: Submission | None) -> DatasetRun:
         return steps.finish(job, run, submission, ledger=self.ledger, flow_run_id=self.flow_run_id)

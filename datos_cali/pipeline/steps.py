@@ -1,6 +1,7 @@
 """The steps of one dataset's run, as plain functions with typed inputs and outputs.
 
     prepare   the dataset's catalog entry, contract and portal spec → a `Job`
+    recover   what the portals received from earlier runs that died before their ledger rows
     ingest    pull the submission → archive its bytes (before anything else) → read → analyse
     check     the Great Expectations suite generated from the contract (auditors' view)
     deliver   publish to one target (only what changed; verified)
@@ -25,15 +26,17 @@ from datos_cali.catalog import Catalog, Dataset, load_catalog
 from datos_cali.catalog.models import Organismo
 from datos_cali.contracts import Contract, load_contract
 from datos_cali.ledger import Ledger
-from datos_cali.outcomes import NO_TARGET, Outcome
+from datos_cali.outcomes import NO_TARGET, PUBLISHED_OUTCOMES, Outcome
 from datos_cali.outcomes import overall as overall_outcome
+from datos_cali.pipeline import recovery
 from datos_cali.portals.base import DatasetSpec, PortalError
-from datos_cali.portals.engine import publish
+from datos_cali.portals.engine import Plan, publish
 from datos_cali.portals.registry import UnknownName
 from datos_cali.portals.session import PortalSession
 from datos_cali.portals.spec import build_spec
 from datos_cali.portals.state import DatasetBusy, PublicationState
 from datos_cali.precheck import PrecheckResult, precheck
+from datos_cali.runmode import ModeError
 from datos_cali.runreport import RunReport, SourceInfo, TargetReport
 from datos_cali.settings import OFFICE_ZONE, Paths, paths
 from datos_cali.sources import (
@@ -104,6 +107,7 @@ class Submission:
 class TargetResult:
     target: str
     outcome: Outcome
+    portal: str | None = None  # the instance written: `socrata@www.datos.gov.co`, `…@local`
     asset_id: str | None = None
     url: str | None = None
     created: int = 0
@@ -190,10 +194,39 @@ def prepare(
 
 def last_publication(ledger: Ledger, slug: str) -> LastPublication | None:
     """The dataset's last publication on any portal, from the ledger."""
-    found = ledger.runs(dataset=slug, outcome=Outcome.PUBLISHED, limit=1)
+    found = ledger.runs(dataset=slug, outcome=PUBLISHED_OUTCOMES, limit=1)
     if not found:
         return None
     return LastPublication(found[0].source_sha256, found[0].finished_at, found[0].run_id)
+
+
+# --- recover ----------------------------------------------------------------------------------
+
+
+def recover(job: Job, session: PortalSession, ledger: Ledger) -> int:
+    """Before anything else: record what the portals received from earlier runs of this
+    dataset that died between their portal writes and their ledger rows (`recovery`). Returns
+    the rows recorded; a portal that cannot be read now is left for a later run."""
+    recorded = 0
+    for target in [t.portal for t in job.dataset.targets]:
+        if not ledger.unfinished_intents(job.slug, target):
+            continue  # the common case: one indexed query, no portal opened
+        try:
+            portal = session.open(target)
+        except Exception:  # deliver reports this portal's problem, in its own words
+            continue
+        try:
+            state = PublicationState(job.paths.state, portal.key)
+            recorded += len(
+                recovery.recover(
+                    job.slug, target, portal, state, ledger, root=job.paths.state, by=job.run_id
+                )
+            )
+        except (PortalError, DatasetBusy):
+            continue
+        finally:
+            portal.close()
+    return recorded
 
 
 # --- ingest -----------------------------------------------------------------------------------
@@ -326,30 +359,54 @@ def _examples(job: Job, submission: Submission, column: str, rows: list) -> list
 # --- deliver ----------------------------------------------------------------------------------
 
 
-def deliver(job: Job, submission: Submission, target: str, session: PortalSession) -> TargetResult:
-    """Publish to one target; failures become a `failed` result instead of an exception."""
+def deliver(
+    job: Job,
+    submission: Submission,
+    target: str,
+    session: PortalSession,
+    ledger: Ledger | None = None,
+    flow_run_id: str | None = None,
+) -> TargetResult:
+    """Publish to one target; failures become a `failed` result instead of an exception.
+
+    With `ledger`, this run's intent is written ahead of its first portal write (`recovery`)."""
     started = time.perf_counter()
     try:
         portal = session.open(target)
     except UnknownName as exc:  # the catalog names a portal no adapter answers to
+        return TargetResult(target, Outcome.FAILED, error=str(exc))
+    except ModeError as exc:  # production without this portal's credentials
         return TargetResult(target, Outcome.FAILED, error=str(exc))
     except Exception as exc:  # a misconfigured adapter fails this target only
         return TargetResult(
             target, Outcome.FAILED, error=UNEXPECTED.format(kind=type(exc).__name__)
         )
     configured = next((t.asset_id for t in job.dataset.targets if t.portal == target), None)
+    state = PublicationState(job.paths.state, portal.key)
+
+    def write_ahead(plan: Plan) -> None:
+        if ledger is None:
+            return
+        recovery.hold(job.paths.state, job.run_id)
+        ledger.record_intent(
+            recovery.intent_row(job, submission, target, portal.key, plan, flow_run_id)
+        )
+        recovery.pause_point("after-intent")
+
     try:
         outcome = publish(
             submission.result.typed.columns,  # lazy: only the rows sent are ever built
             job.spec,
             portal,
-            PublicationState(job.paths.state, portal.key),
+            state,
             asset_id=configured,
             coordinates=job.dataset.coordinates,
             source_sha256=submission.sha256,
+            on_plan=write_ahead,
         )
         result = TargetResult(
             target=target,
+            portal=portal.key,
             outcome=outcome.outcome,
             asset_id=outcome.asset_id,
             url=outcome.url,
@@ -369,6 +426,7 @@ def deliver(job: Job, submission: Submission, target: str, session: PortalSessio
         )
     finally:
         portal.close()
+    result.portal = portal.key
     result.requests = portal.traffic.requests
     result.bytes_sent = portal.traffic.bytes_sent
     result.request_ids = list(portal.traffic.request_ids)
@@ -440,10 +498,14 @@ def finish(
     ledger: Ledger,
     flow_run_id: str | None = None,
 ) -> DatasetRun:
-    """Report, ledger rows, and settling the source (move or annotate the inbox file)."""
+    """Report, ledger rows, and settling the source (move or annotate the inbox file).
+
+    The ledger rows settle the run's write-ahead intents (`recovery`): its lock is released."""
+    recovery.pause_point("before-ledger")
     run.report_path = str(write_report(job, run, submission))
     for row in ledger_rows(job, run, submission, flow_run_id):
         ledger.record(row)
+    recovery.release(job.paths.state, job.run_id)
     if submission is not None and run.outcome != Outcome.FAILED:
         if run.outcome == Outcome.REJECTED:
             text, data = rejection_text(job, submission), submission.result.to_json()
@@ -560,6 +622,7 @@ def ledger_rows(
         {
             **base,
             "target": t.target,
+            "portal": t.portal,
             "portal_url": t.url,
             "asset_id": t.asset_id,
             "outcome": t.outcome,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import Self
+from typing import ClassVar, Self
 
 from pydantic import BaseModel, SecretStr
 
@@ -18,10 +18,26 @@ DEFAULT_SOCRATA_DOMAIN = "www.datos.gov.co"
 DEFAULT_CKAN_URL = "https://datos.cali.gov.co"
 
 SecretLookup = Callable[[str], str | None]  # a secret's name → its value, or None if not set
+SECRET_FAILED = (
+    "No se pudo leer el secreto «{name}» ({kind}): {detail}. Revise el servidor de Prefect y "
+    "sus bloques Secret; la ejecución se detuvo sin escribir en ningún portal."
+)
+
+
+class SecretLookupError(Exception):
+    """A secret store answered with an error other than "not configured" (server down, access
+    refused, a broken block): never taken as "no credentials", which would be a silent fallback."""
+
+    def __init__(self, name: str, error: BaseException):
+        detail = str(error).splitlines()[0][:200] if str(error) else "sin detalle"
+        super().__init__(SECRET_FAILED.format(name=name, kind=type(error).__name__, detail=detail))
 
 
 class PortalCredentials(BaseModel):
     """What one portal adapter needs to log in; subclasses say where each value comes from."""
+
+    # What an operator sets for this portal, in the message of a production run without it.
+    NEEDS: ClassVar[str] = ""
 
     @classmethod
     def from_env(cls) -> Self | None:
@@ -44,6 +60,10 @@ def _secret(value: str | None) -> SecretStr | None:
 
 
 class SocrataCredentials(PortalCredentials):
+    NEEDS: ClassVar[str] = (
+        "SOCRATA_KEY_ID y SOCRATA_KEY_SECRET (o los bloques Secret socrata-key-id y "
+        "socrata-key-secret)"
+    )
     domain: str = DEFAULT_SOCRATA_DOMAIN
     scheme: str = "https"
     app_token: SecretStr | None = None
@@ -96,6 +116,7 @@ class SocrataCredentials(PortalCredentials):
 
 
 class CkanCredentials(PortalCredentials):
+    NEEDS: ClassVar[str] = "CKAN_API_TOKEN (o el bloque Secret ckan-api-token)"
     url: str = DEFAULT_CKAN_URL
     api_token: SecretStr | None = None
 

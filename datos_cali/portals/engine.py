@@ -6,6 +6,10 @@ It speaks only the `Portal` interface, so it works the same on every registered 
     upserts in chunks (or replace through a working copy when there is no row identifier) →
     verify count and a sample read back → only then record "last published".
 
+Before the first write the engine tells the caller what it is about to send (`on_plan`, a
+`Plan`): the pipeline records it in the ledger as a write-ahead intent, so a run that dies after
+writing can be accounted for by the next one (`datos_cali.pipeline.recovery`).
+
 If the portal does not match the source after the incremental pass (someone edited it, a crash
 left extra rows, the state was lost), the row keys are reconciled and the check runs again.
 """
@@ -15,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -70,6 +74,17 @@ class PublishOutcome:
     timings: dict[str, float] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Plan:
+    """What a publication is about to send, decided before its first write to the portal."""
+
+    asset_id: str | None  # None: the asset is about to be created
+    created: int
+    updated: int
+    deleted: int
+    rows: int  # rows the portal holds once it is done
+
+
 @dataclass
 class _Job:
     frame: pd.DataFrame | TypedColumns
@@ -113,9 +128,12 @@ def publish(
     now: dt.datetime | None = None,
     chunk_rows: int | None = None,
     chunk_bytes: int | None = None,
+    on_plan: Callable[[Plan], None] | None = None,
 ) -> PublishOutcome:
     """`frame` is the typed DataFrame, or a typed table's `TypedColumns`: then only the rows
-    sent and the verification sample are ever built (hashes come from distinct values)."""
+    sent and the verification sample are ever built (hashes come from distinct values).
+
+    `on_plan` is called once, before the first write (and may raise to stop the run there)."""
     chunk_rows = chunk_rows or _setting("DATOS_CALI_CHUNK_ROWS", CHUNK_ROWS)
     chunk_bytes = chunk_bytes or _setting("DATOS_CALI_CHUNK_BYTES", CHUNK_BYTES)
     if isinstance(frame, pd.DataFrame):
@@ -128,17 +146,21 @@ def publish(
         last = state.last(spec.slug)
         asset_id = asset_id or state.asset_id(spec.slug) or (last.asset_id if last else None)
         started = time.perf_counter()
+        announce = on_plan or (lambda plan: None)
         if asset_id is None or state.is_unpublished(spec.slug):
             # New, or created by a run that stopped before publishing it: load it whole.
+            announce(Plan(asset_id, len(job.frame), 0, 0, len(job.frame)))
             asset_id = asset_id or _create(job, state)
             _load_new(job, asset_id)
             portal.make_public(asset_id)
             state.mark_public(spec.slug)
             previous = None
         else:
-            portal.update_metadata(asset_id, spec)
             previous = last if last and last.asset_id == asset_id else None
-            _update(job, asset_id, snapshot, previous)
+            change, replace, plan = _planned(job, asset_id, snapshot, previous)
+            announce(plan)
+            portal.update_metadata(asset_id, spec)
+            _update(job, asset_id, change, replace)
         job.timed("write", started)
         started = time.perf_counter()
         reconciled = _verify(job, asset_id, snapshot)
@@ -193,16 +215,28 @@ def _load_new(job: _Job, asset_id: str) -> None:
         )
 
 
-def _update(job: _Job, asset_id: str, snapshot: Snapshot, previous: Published | None) -> None:
+def _planned(
+    job: _Job, asset_id: str, snapshot: Snapshot, previous: Published | None
+) -> tuple[ChangeSet | None, bool, Plan]:
+    """The rows to send to an existing asset: a change set (row identifier), or whether to
+    replace the whole table (none), and the `Plan` that says so in numbers."""
+    rows = len(job.frame)
     if job.spec.row_identifier:
-        prior = previous.snapshot if previous else None
-        _apply(job, asset_id, changes(snapshot, prior))
-        return
+        change = changes(snapshot, previous.snapshot if previous else None)
+        plan = Plan(asset_id, change.new, change.changed, len(change.delete_keys), rows)
+        return change, False, plan
     if previous and previous.snapshot and snapshot.same_content(previous.snapshot):
-        return
-    job.written.add(
-        job.portal.replace(asset_id, job.spec, job.batches(_everything(job)), published=True)
-    )
+        return None, False, Plan(asset_id, 0, 0, 0, rows)
+    return None, True, Plan(asset_id, rows, 0, previous.rows if previous else 0, rows)
+
+
+def _update(job: _Job, asset_id: str, change: ChangeSet | None, replace: bool) -> None:
+    if change is not None:
+        _apply(job, asset_id, change)
+    elif replace:
+        job.written.add(
+            job.portal.replace(asset_id, job.spec, job.batches(_everything(job)), published=True)
+        )
 
 
 def _apply(job: _Job, asset_id: str, change: ChangeSet) -> None:

@@ -63,7 +63,8 @@ def configured_credentials(
     names: list[str], secret: SecretLookup | None = None
 ) -> dict[str, PortalCredentials]:
     """The credentials configured for each portal, from the environment first, then `secret`;
-    portals without any are left out (the session then uses the local portal)."""
+    portals without any are left out (in local mode the session then uses the local portal).
+    A secret store that fails (not merely "not set") raises `SecretLookupError`."""
     found = {}
     for name in names:
         model = adapter(name).credentials
@@ -73,4 +74,20 @@ def configured_credentials(
     return found
 
 
-__all__ = ["ADAPTERS", "AdapterEntry", "UnknownName", "adapter", "configured_credentials"]
+def missing_credentials(names: list[str], found: dict[str, PortalCredentials]) -> list[str]:
+    """What a production run lacks, one Spanish phrase per portal without credentials."""
+    return [
+        f"faltan las credenciales de {name}: {adapter(name).credentials.NEEDS}"
+        for name in names
+        if name not in found
+    ]
+
+
+__all__ = [
+    "ADAPTERS",
+    "AdapterEntry",
+    "UnknownName",
+    "adapter",
+    "configured_credentials",
+    "missing_credentials",
+]

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from datos_cali.ledger.models import RunRecord
 from datos_cali.ledger.ventanilla import Receipt, Upload
-from datos_cali.outcomes import NO_TARGET, Outcome
+from datos_cali.outcomes import NO_TARGET, PUBLISHED_OUTCOMES, Outcome
 
 # The states a submission can be in, with the words people read (filters use the keys).
 STATES = {
@@ -67,7 +67,10 @@ class Submission:
     def state(self) -> str:
         if self.receipt is None:
             return "revisado"
-        outcomes = {t.outcome for t in self.targets}
+        # A run recovered after its host died published the file all the same.
+        outcomes = {
+            Outcome.PUBLISHED if t.outcome == Outcome.RECOVERED else t.outcome for t in self.targets
+        }
         for outcome in (Outcome.REJECTED, Outcome.FAILED, Outcome.PUBLISHED, Outcome.UNCHANGED):
             if outcome in outcomes:
                 return outcome.value
@@ -79,7 +82,7 @@ class Submission:
 
     @property
     def published_at(self) -> dt.datetime | None:
-        times = [t.at for t in self.targets if t.outcome == Outcome.PUBLISHED]
+        times = [t.at for t in self.targets if t.outcome in PUBLISHED_OUTCOMES]
         return max(times) if times else None
 
 

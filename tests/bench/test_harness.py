@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 import yaml
 
 from bench import cli, report
-from bench.common import Figure, Result
+from bench.common import ROOT, Figure, Result
 
-ROOT = Path(__file__).resolve().parents[2]
 FIGURE_KEYS = {"name", "value", "unit", "target", "met", "baseline", "detail"}
 
 

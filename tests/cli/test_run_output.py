@@ -69,7 +69,9 @@ def test_one_row_per_dataset_and_portal_with_the_organismo(real_run):
     lines = [line for line in result.stdout.splitlines() if "aprovechamiento-residuos" in line]
     table_rows = [line for line in lines if "│" in line]
     assert len(table_rows) == 2, result.stdout  # datos.gov.co and datos.cali.gov.co
-    for row, portal in zip(table_rows, ("datos.gov.co", "datos.cali.gov.co"), strict=True):
+    # Without credentials (local mode) both are the embedded portal, and the row says so.
+    portals = ("datos.gov.co (portal local)", "datos.cali.gov.co (portal local)")
+    for row, portal in zip(table_rows, portals, strict=True):
         cells = [cell.strip() for cell in row.split("│")[1:-1]]
         assert cells[1:6] == ["uaesp", portal, "publicado", "1.320", "1.320"], cells
 
@@ -136,3 +138,42 @@ def test_links_to_the_embedded_portal_move_to_the_persistent_one(tmp_path):
     assert (
         gone.url("https://www.datos.gov.co/d/abcd-1234") == "https://www.datos.gov.co/d/abcd-1234"
     )
+
+
+@pytest.mark.prefect
+def test_production_without_credentials_stops_in_spanish_and_writes_nothing(tmp_path):
+    """`DATOS_CALI_MODE=produccion` and no credentials: a Spanish error, exit 2, no traceback,
+    no ledger row, no local portal, the submission still in its inbox."""
+    state = tmp_path / "estado"
+    (state / "inbox" / "uaesp").mkdir(parents=True)
+    sent = state / "inbox" / "uaesp" / "aprovechamiento_residuos_2021.csv"
+    shutil.copy(
+        ROOT / "demo" / "aprovechamiento-residuos-solidos" / "aprovechamiento_residuos_2021.csv",
+        sent,
+    )
+    private = ("DATOS_CALI_", "PREFECT_", "SOCRATA_", "CKAN_")
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(private)},
+        "DATOS_CALI_STATE": str(state),
+        "DATOS_CALI_NO_SECRET_BLOCKS": "1",
+        "DATOS_CALI_MODE": "produccion",
+        "DATOS_CALI_DB_URL": f"sqlite:///{tmp_path / 'registro.db'}",
+        "COLUMNS": "250",
+    }
+    command = [
+        str(Path(sys.executable).parent / "datos-cali"),
+        "run",
+        "aprovechamiento-residuos-solidos",
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT, timeout=600)
+    assert result.returncode == 2, result.stdout + result.stderr
+    said = " ".join((result.stdout + result.stderr).split())
+    assert "No se puede publicar en modo producción" in said
+    assert "faltan las credenciales de datos.gov.co" in said
+    assert "No se escribió nada en ningún portal." in said
+    assert "Traceback" not in said
+    assert sent.exists() and not (state / "portal").exists()
+    from datos_cali.ledger import open_ledger
+
+    with open_ledger(f"sqlite:///{tmp_path / 'registro.db'}") as ledger:
+        assert ledger.count() == 0

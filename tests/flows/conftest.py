@@ -10,6 +10,7 @@ os.environ.setdefault("DATOS_CALI_RETRY_DELAYS", "0,0,0")
 os.environ.setdefault("DATOS_CALI_NO_SECRET_BLOCKS", "1")
 os.environ.setdefault("DATOS_CALI_BACKOFF", "0.01")
 
+from tests.cli.conftest import cli  # noqa: F401  (the CLI invoker)
 from tests.pipeline.conftest import mini  # noqa: F401  (the small-catalog fixture)
 
 

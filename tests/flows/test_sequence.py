@@ -48,7 +48,7 @@ def _library_run(slug: str):
 def test_the_library_and_the_flow_take_the_same_steps(mini, steps):
     library, flow = _two_alike(mini)
     assert _library_run(library).outcome == publish_dataset(flow).outcome == "published"
-    assert steps[library] == steps[flow] == ["ingest", "check", "deliver", "finish"]
+    assert steps[library] == steps[flow] == ["recover", "ingest", "check", "deliver", "finish"]
     with open_ledger() as ledger:
         [row] = ledger.runs(dataset=flow)
     tasks = sorted(task_runs_of(row.flow_run_id), key=lambda t: t["start_time"] or "")
@@ -61,7 +61,7 @@ def test_the_library_and_the_flow_take_the_same_steps(mini, steps):
 def test_a_rejected_file_stops_both_at_the_same_step(mini, steps):
     library, flow = _two_alike(mini, BAD)
     assert _library_run(library).outcome == publish_dataset(flow).outcome == "rejected"
-    assert steps[library] == steps[flow] == ["ingest", "finish"]
+    assert steps[library] == steps[flow] == ["recover", "ingest", "finish"]
 
 
 def _flow_name(flow_run_id: str) -> str:
@@ -84,4 +84,4 @@ def test_datos_cali_run_runs_the_deployments_flows(mini, cli, steps):  # noqa: F
         swept = ledger.runs(dataset=two)[0]
     assert _flow_name(first.flow_run_id) == "publicar-conjunto"  # as its deployment
     assert _flow_name(swept.flow_run_id) == "publicar-varios"  # as the sweeps
-    assert steps[one][:4] == steps[two][:4] == ["ingest", "check", "deliver", "finish"]
+    assert steps[one][:5] == steps[two][:5] == ["recover", "ingest", "check", "deliver", "finish"]

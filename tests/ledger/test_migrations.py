@@ -60,7 +60,7 @@ def test_upgrade_empty_database_to_head(db_url):
 
     engine = create_ledger_engine(db_url)
     try:
-        assert current_revision(engine) == head_revision() == "0006"
+        assert current_revision(engine) == head_revision() == "0007"
     finally:
         engine.dispose()
     assert {"runs", "usage_snapshots", "alembic_version"} <= _tables(db_url)

@@ -30,12 +30,12 @@ def test_the_index_counts_datasets_by_latest_verdict(populated):
     assert page.headings[0] == (1, "Informes de calidad de los datos abiertos de Cali")
     assert "Aún no hay ejecuciones" not in page.text
     # Planeación: IMAE rejected last, the others never run. Columns: datasets, published,
-    # unchanged, no new file, unrecognised, rejected, failed, never run, last run.
+    # recovered, unchanged, no new file, unrecognised, rejected, failed, never run, last run.
     expected = (
-        f"Departamento Administrativo de Planeación {planeacion} 0 0 0 0 1 0 {planeacion - 1} "
+        f"Departamento Administrativo de Planeación {planeacion} 0 0 0 0 0 1 0 {planeacion - 1} "
     )
     assert expected in page.text, page.text
-    assert "Contratación Pública 2 1 0 0 0 0 0 1 " in page.text
+    assert "Contratación Pública 2 1 0 0 0 0 0 0 1 " in page.text
     assert "Ejecuciones registradas 4" in page.text
     assert f"Conjuntos de datos en el catálogo {len(catalog.datasets)}" in page.text
 

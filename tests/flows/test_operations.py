@@ -1,0 +1,80 @@
+"""`datos-cali servidor preparar|secretos` against the session's Prefect server: the limit is
+set once by the operator and never by a run; the crash automation exists with the heartbeat's
+window; Secret blocks come from the environment and the flows read them back."""
+
+from __future__ import annotations
+
+import pytest
+from prefect.automations import Automation
+from prefect.client.orchestration import get_client
+from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+from datos_cali_flows import common, operations
+
+pytestmark = pytest.mark.prefect
+
+
+def limit_size() -> int:
+    with get_client(sync_client=True) as client:
+        return client.read_global_concurrency_limit_by_name(common.PORTAL_WRITES).limit
+
+
+@pytest.fixture
+def restore_limit(flow_process):
+    yield
+    operations.ensure_write_limit(common.DEFAULT_PORTAL_WRITES)  # other tests expect 4
+
+
+def test_prepare_sets_the_limit_and_the_crash_automation(cli, restore_limit, monkeypatch):
+    monkeypatch.setenv("DATOS_CALI_PORTAL_WRITES", "3")
+    with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: 30}):
+        first = cli("servidor", "preparar")
+        again = cli("servidor", "preparar")
+    assert first.exit_code == 0, first.stdout
+    assert "datos-cali-portal-writes" in first.stdout and "3 (ajustado)" in first.stdout
+    assert "sin latidos durante 90 s (latido cada 30 s)" in first.stdout
+    assert "3 (ya estaba así)" in again.stdout and "ya existía" in again.stdout
+    assert limit_size() == 3
+    automation = Automation.read(name=operations.CRASH_AUTOMATION)
+    assert automation.enabled and automation.trigger.within.total_seconds() == 90
+    assert automation.trigger.posture == "Proactive"
+    [action] = automation.actions
+    assert action.type == "change-flow-run-state" and action.state == "CRASHED"
+
+
+def test_a_run_with_another_limit_in_its_environment_does_not_change_it(
+    mini, restore_limit, monkeypatch
+):
+    from datos_cali_flows.publish import publish_dataset
+
+    operations.ensure_write_limit(2)
+    monkeypatch.setenv("DATOS_CALI_PORTAL_WRITES", "7")
+    common._limit_ready.clear()  # as a new process would
+    slug = mini.add("imae-limite", {"kind": "inbox", "pattern": "IMAE*"})
+    mini.drop_in_inbox()
+    assert publish_dataset(slug, build_site=False).outcome == "published"
+    assert limit_size() == 2
+
+
+def test_secret_blocks_from_the_environment_are_read_by_the_flows(cli, flow_process, monkeypatch):
+    monkeypatch.delenv("DATOS_CALI_NO_SECRET_BLOCKS", raising=False)
+    for name in ("SOCRATA_KEY_ID", "SOCRATA_USERNAME", "SOCRATA_PASSWORD", "SOCRATA_APP_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SOCRATA_KEY_SECRET", "secreto-de-prueba")
+    monkeypatch.setenv("CKAN_API_TOKEN", "token-de-prueba")
+    result = cli("servidor", "secretos")
+    assert result.exit_code == 0, result.stdout
+    assert "Bloque Secret «socrata-key-secret» guardado." in result.stdout
+    assert "Sin valor en el entorno para «socrata-key-id»: no se creó." in result.stdout
+    assert "secreto-de-prueba" not in result.stdout  # never shown
+    assert common._secret("socrata-key-secret") == "secreto-de-prueba"
+    assert common._secret("ckan-api-token") == "token-de-prueba"
+
+
+def test_secrets_without_credentials_in_the_environment_is_a_clear_error(cli, monkeypatch):
+    for variables in operations.SECRET_BLOCKS.values():
+        for name in variables:
+            monkeypatch.delenv(name, raising=False)
+    result = cli("servidor", "secretos")
+    assert result.exit_code == 2
+    assert "No hay credenciales en el entorno" in result.output
