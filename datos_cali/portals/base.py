@@ -128,6 +128,12 @@ class Portal(ABC):
     ) -> WriteResult:
         """Replace all rows so that no reader ever sees a half-replaced dataset."""
 
+    def reshaped(self, asset_id: str) -> bool:
+        """After `update_metadata`: the asset's columns no longer match the spec's, so its rows
+        must be replaced whole (through `replace`) rather than changed row by row. Adapters
+        whose `update_metadata` reshapes the asset in place keep this default."""
+        return False
+
     @abstractmethod
     def count(self, asset_id: str) -> int: ...
 

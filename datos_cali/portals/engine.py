@@ -138,7 +138,12 @@ def publish(
         else:
             portal.update_metadata(asset_id, spec)
             previous = last if last and last.asset_id == asset_id else None
-            _update(job, asset_id, snapshot, previous)
+            if portal.reshaped(asset_id):  # columns changed: a whole new table, swapped in
+                job.written.add(
+                    portal.replace(asset_id, spec, job.batches(_everything(job)), published=True)
+                )
+            else:
+                _update(job, asset_id, snapshot, previous)
         job.timed("write", started)
         started = time.perf_counter()
         reconciled = _verify(job, asset_id, snapshot)
