@@ -61,8 +61,13 @@ class WriteResult:
 
 @dataclass(frozen=True)
 class Usage:
+    """Cumulative counters of one asset. `tracked` is False when the portal keeps none (CKAN
+    without its tracking plugin): then the zeros mean «sin seguimiento», not «nadie lo usó»,
+    and nothing is stored as a reading."""
+
     views: int
     downloads: int
+    tracked: bool = True
 
 
 @dataclass
@@ -152,6 +157,12 @@ class Portal(ABC):
     @abstractmethod
     def usage(self, asset_ids: Sequence[str]) -> dict[str, Usage]:
         """Cumulative views and downloads per asset."""
+
+    def resource_ids(self, asset_ids: Sequence[str]) -> dict[str, str]:
+        """Ids of the files/tables an asset serves → the asset, for reading web-server logs
+        whose download URLs name only the file (CKAN's `/datastore/dump/<resource id>`).
+        Portals whose download URLs name the asset keep this default."""
+        return {}
 
     @abstractmethod
     def dataset_url(self, asset_id: str) -> str:

@@ -585,13 +585,29 @@ class CkanPortal(Portal):
         return [_key_text(row[field]) for row in rows if row.get(field) is not None]
 
     def usage(self, asset_ids: Sequence[str]) -> dict[str, Usage]:
-        """Package views and resource downloads from `package_show` with `include_tracking`."""
+        """Package views and resource downloads from `package_show` with `include_tracking`.
+
+        From CKAN 2.11 tracking is a separate plugin (`tracking`, beacons plus a periodic job);
+        without it `package_show` carries no `tracking_summary` at all, and the asset is
+        reported untracked («sin seguimiento»), never as zero visits. The web server's access
+        logs are then the usage source (`datos-cali usage import-logs`)."""
         found = {}
         for asset_id in asset_ids:
             package = self._package(asset_id, tracking=True)
+            if "tracking_summary" not in package:
+                found[asset_id] = Usage(0, 0, tracked=False)
+                continue
             views = int((package.get("tracking_summary") or {}).get("total") or 0)
             downloads = sum(_downloads(r) for r in package.get("resources") or [])
             found[asset_id] = Usage(views, downloads)
+        return found
+
+    def resource_ids(self, asset_ids: Sequence[str]) -> dict[str, str]:
+        """Every resource of each package → the package (its table's dump URL names only it)."""
+        found = {}
+        for asset_id in asset_ids:
+            for resource in self._package(asset_id).get("resources") or []:
+                found[resource["id"]] = asset_id
         return found
 
     def dataset_url(self, asset_id: str) -> str:

@@ -7,6 +7,7 @@ What both adapters promise alike is in `test_publish_both`; what only the local 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import socket
 import threading
@@ -16,7 +17,9 @@ import pytest
 import requests
 from pydantic import SecretStr
 
+from datos_cali.catalog import load_catalog
 from datos_cali.catalog.models import Coordinates, PortalName
+from datos_cali.ledger import open_ledger
 from datos_cali.localportal import FaultSettings
 from datos_cali.portals.base import DatasetSpec, PortalColumn, PortalError, Usage
 from datos_cali.portals.ckan import CkanPortal
@@ -25,7 +28,9 @@ from datos_cali.portals.engine import publish
 from datos_cali.portals.records import canonical_rows
 from datos_cali.portals.spec import DATA_FIELDSET, ENTITY_FIELDSET
 from datos_cali.portals.state import PublicationState
+from datos_cali.usage.collect import Untracked, collect
 from tests.portals.conftest import (
+    ROOT,
     Prepared,
     Publisher,
     assert_portal_equals_source,
@@ -454,3 +459,32 @@ def test_columns_added_removed_or_reordered_go_into_a_new_table_swapped_in(ckan_
     mark = ckan_publisher.mark()
     again = ckan_publisher.publish(reshaped)
     assert again.outcome == "unchanged" and ckan_publisher.writes_since(mark) == []
+
+
+def test_usage_is_sin_seguimiento_where_ckan_keeps_no_counts(ckan_publisher):
+    """CKAN 2.11+ tracks usage only with its `tracking` plugin (off on the real CKANs here): no
+    `tracking_summary`, so the reader says untracked and `collect` stores no zeros. The table's
+    `/datastore/dump/<id>` download works on all three servers (the logs' download URL)."""
+    item = prepared("indice-mensual-actividad-economica")
+    name = ckan_publisher.publish(item).asset_id
+    shown = package(ckan_publisher, name)
+    tracked = ckan_publisher.server is None  # the local portal counts page views and downloads
+    assert ("tracking_summary" in shown) is tracked
+    assert ckan_publisher.portal.usage([name])[name].tracked is tracked
+    with open_ledger() as ledger:
+        now = dt.datetime.now(dt.UTC)
+        readings = collect(ckan_publisher.session, ledger, load_catalog(ROOT / "datasets"), now)
+    mine = [r for r in readings if r.dataset == item.spec.slug]
+    if tracked:
+        assert [(r.target, r.views) for r in mine] == [("datos.cali.gov.co", 0)]
+        assert not readings.untracked
+    else:
+        assert not mine
+        assert readings.untracked == [Untracked(item.spec.slug, "datos.cali.gov.co", name)]
+
+    [table] = tables(shown)
+    assert ckan_publisher.portal.resource_ids([name]) == {table["id"]: name}
+    dump = requests.get(f"{ckan_publisher.site}/datastore/dump/{table['id']}", timeout=60)
+    header, *rows = dump.text.splitlines()
+    assert dump.status_code == 200 and header.lstrip("\ufeff").split(",")[0] == "_id"
+    assert len(rows) == len(item.frame)
