@@ -387,9 +387,11 @@ def render_package(
         render_resource(conn, r, record, site, now=now, include_tracking=include_tracking)
         for r in resources_of(conn, record.id)
     ]
+    # As CKAN answers: tags sorted by name, extras sorted by key (≤2.11; 2.12 keeps database
+    # order) — whatever order they were sent in.
     tags = [
         {"name": t["name"], "display_name": t["name"], "state": ACTIVE, "vocabulary_id": None}
-        for t in body.get("tags", [])
+        for t in sorted(body.get("tags", []), key=lambda t: t["name"])
     ]
     license_id = body.get("license_id")
     rendered = {
@@ -414,7 +416,7 @@ def render_package(
         **{k: v for k, v in body.items() if k not in ("tags", "type")},
         "tags": tags,
         "num_tags": len(tags),
-        "extras": body.get("extras", []),
+        "extras": sorted(body.get("extras", []), key=lambda e: e["key"]),
         "resources": resources,
         "num_resources": len(resources),
     }
