@@ -538,8 +538,7 @@ def search(conn: sqlite3.Connection, table: Table, params: dict[str, Any]) -> di
         result["total"] = conn.execute(
             f"SELECT count(*) FROM ckan_records WHERE resource_id = ?{where}",
             [table.resource_id, *where_params],
-        ).fetchone()[0]
-        result["total_was_estimated"] = False
+        ).fetchone()[0]  # exact; CKAN 2.12 omits `total_was_estimated` unless it estimated
     return result
 
 

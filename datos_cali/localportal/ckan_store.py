@@ -215,6 +215,11 @@ def render_organization(conn: sqlite3.Connection, record: Organization) -> dict[
     }
 
 
+def _embedded(organization: dict[str, Any]) -> dict[str, Any]:
+    """An organization inside a package, as CKAN shows it there: without `package_count`."""
+    return {k: v for k, v in organization.items() if k != "package_count"}
+
+
 # --- packages ---------------------------------------------------------------------------------
 
 
@@ -403,7 +408,7 @@ def render_package(
         "state": ACTIVE,
         "private": record.private,
         "owner_org": record.owner_org,
-        "organization": render_organization(conn, org) if org else None,
+        "organization": _embedded(render_organization(conn, org)) if org else None,
         "license_id": license_id,
         "license_title": LICENSES.get(license_id or "", license_id),
         "author": body.get("author"),
