@@ -11,7 +11,7 @@ side by side against a real CKAN in tests/portals/test_ckan_contract.py):
     tag_list                              tag names of public packages, sorted
     status_show                           site and version information
     package_search                        `q` (words in name, title, notes, tags; `*:*` is
-                                          everything), `fq` (`field:value` terms joined by
+                                          everything; `field:value` terms as in fq), `fq` (`field:value` terms joined by
                                           spaces or AND: organization, tags, name, res_format,
                                           license_id, private), `rows`, `start`, `sort` (`name`,
                                           `title_string`, `metadata_modified`, `metadata_created`
@@ -143,8 +143,10 @@ def package_search(conn, data: dict[str, Any], authorized: bool, render) -> dict
     start = ds.natural(data.get("start"), "start", 0)
     private = cs.boolean(data.get("include_private", False), "include_private")
     query = str(data.get("q") or "").strip()
-    words = [] if query in ("", "*:*") else query.casefold().split()
-    fq = str(data.get("fq") or "")
+    terms = [] if query in ("", "*:*") else query.split()
+    # `field:value` terms in q filter like fq (frictionless asks `q=organization:<name>`).
+    words = [t.casefold() for t in terms if not FQ_TERM.fullmatch(t)]
+    fq = " ".join([str(data.get("fq") or ""), *(t for t in terms if FQ_TERM.fullmatch(t))])
     sort = str(data.get("sort") or DEFAULT_SORT)
     found = [
         record
