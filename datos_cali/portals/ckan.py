@@ -151,6 +151,7 @@ class CkanPortal(Portal):
         self._status: int | None = None
         self._tables: dict[str, str] = {}  # asset id → resource id of its table
         self._reshaped: set[str] = set()  # assets whose table's columns differ from the spec
+        self._totals: dict[str, int] = {}  # resource id → row count after our last write
         self._reads = self._client(http.idempotent_adapter())
         self._writes = self._client(http.idempotent_adapter())
         self._careful = self._client(http.careful_adapter())
@@ -244,6 +245,7 @@ class CkanPortal(Portal):
 
     def create_dataset(self, spec: DatasetSpec) -> str:
         """A private package with its table; a package already named so is adopted and merged."""
+        self._totals.clear()
         self._ensure_organization(spec)
         if self.find_dataset(spec) is None:
             body = self._package_body(spec, {})
@@ -278,6 +280,7 @@ class CkanPortal(Portal):
         }
 
     def update_metadata(self, asset_id: str, spec: DatasetSpec) -> None:
+        self._totals.clear()  # a new run: counts are read afresh (others may have written)
         current = self._package(asset_id)
         extras = {e["key"]: e["value"] for e in current.get("extras") or []}
         wanted = self._package_body(spec, extras)
@@ -362,7 +365,15 @@ class CkanPortal(Portal):
 
     def _total(self, asset_id: str, resource_id: str) -> int:
         found = self._read("datastore_search", asset_id, resource_id=resource_id, limit=0)
-        return int(found["total"])
+        self._totals[resource_id] = int(found["total"])
+        return self._totals[resource_id]
+
+    def _total_before(self, asset_id: str, resource_id: str) -> int:
+        """The total read after this adapter's previous write to the table, else read now: a
+        run's chunks go one after another (one writer per dataset and portal), so the count
+        after one chunk is the count before the next — one read per chunk instead of two."""
+        known = self._totals.pop(resource_id, None)
+        return self._total(asset_id, resource_id) if known is None else known
 
     # --- rows --------------------------------------------------------------------------------
 
@@ -397,16 +408,24 @@ class CkanPortal(Portal):
     def upsert(self, asset_id: str, spec: DatasetSpec, rows: Sequence[dict]) -> WriteResult:
         payload = [self._wire(spec, row) for row in rows]
         resource_id = self._table(asset_id, spec)
-        before = self._total(asset_id, resource_id)
-        self._write(
-            "datastore_upsert", asset_id, resource_id=resource_id, records=payload, method="upsert"
-        )
+        before = self._total_before(asset_id, resource_id)
+        try:
+            self._write(
+                "datastore_upsert",
+                asset_id,
+                resource_id=resource_id,
+                records=payload,
+                method="upsert",
+            )
+        except PortalError:
+            self._totals.pop(resource_id, None)
+            raise
         created = max(self._total(asset_id, resource_id) - before, 0)
         return WriteResult(created=created, updated=len(payload) - created, rows_sent=len(payload))
 
     def delete(self, asset_id: str, spec: DatasetSpec, keys: Sequence[str]) -> WriteResult:
         resource_id = self._table(asset_id, spec)
-        before = self._total(asset_id, resource_id)
+        before = self._total_before(asset_id, resource_id)
         for start in range(0, len(keys), KEYS_PER_DELETE):
             batch = _typed_keys(spec, keys[start : start + KEYS_PER_DELETE])
             self._write(
