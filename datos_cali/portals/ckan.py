@@ -442,7 +442,7 @@ class CkanPortal(Portal):
     ) -> WriteResult:
         """Load a new table and swap it in with one package_patch (see the module docstring)."""
         package = self._package(asset_id)
-        if not published and package.get("private"):
+        if not published and package.get("private") and asset_id not in self._reshaped:
             resource_id = self._table(asset_id, spec)
             self._write("datastore_delete", asset_id, resource_id=resource_id, filters={})
             return self._load(asset_id, resource_id, spec, chunks)

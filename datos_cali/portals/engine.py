@@ -241,7 +241,8 @@ def _everything(job: _Job) -> np.ndarray:
 
 
 def _load_new(job: _Job, asset_id: str) -> None:
-    if job.spec.row_identifier:
+    # An adopted asset (found by name after lost state) may have other columns: replaced whole.
+    if job.spec.row_identifier and not job.portal.reshaped(asset_id):
         for batch in job.batches(_everything(job)):
             job.written.add(job.portal.upsert(asset_id, job.spec, batch))
     else:

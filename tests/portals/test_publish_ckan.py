@@ -460,6 +460,16 @@ def test_columns_added_removed_or_reordered_go_into_a_new_table_swapped_in(ckan_
     again = ckan_publisher.publish(reshaped)
     assert again.outcome == "unchanged" and ckan_publisher.writes_since(mark) == []
 
+    # The pipeline's state is lost and the old shape comes back: the package is adopted by
+    # name, and its rows go into a table of the right shape all the same.
+    lost = PublicationState(ckan_publisher.session.state_dir / "perdido", ckan_publisher.portal.key)
+    adopted = publish(item.frame, item.spec, ckan_publisher.portal, lost)
+    assert adopted.asset_id == first.asset_id
+    [table] = tables(package(ckan_publisher, first.asset_id))
+    _status, body = action(ckan_publisher, "datastore_search", resource_id=table["id"], limit=0)
+    assert [f["id"] for f in body["result"]["fields"] if f["id"] != "_id"] == item.spec.fields
+    assert_portal_equals_source(ckan_publisher, adopted, item)
+
 
 def test_usage_is_sin_seguimiento_where_ckan_keeps_no_counts(ckan_publisher):
     """CKAN 2.11+ tracks usage only with its `tracking` plugin (off on the real CKANs here): no
