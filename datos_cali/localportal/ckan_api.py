@@ -6,7 +6,7 @@ The subset the pipeline and `ckanapi` use, with CKAN's envelopes (`ckan_errors`)
     package_show (include_tracking)  package_create  package_patch
     resource_show  resource_create  resource_patch  resource_delete
     datastore_create  datastore_upsert  datastore_delete  datastore_search (q, sort, fields,
-    records_format objects|lists|csv)  datastore_info
+    records_format objects|lists|csv)  datastore_info  resource_view_list
     help_show
     package_search  package_list  current_package_list_with_resources  organization_list
     tag_list  status_show  (the catalog reads harvesters use: `ckan_catalog`)
@@ -80,6 +80,7 @@ class CkanApi:
             "tag_list": (self.tag_list, read),
             "status_show": (self.status_show, read),
             "datastore_info": (self.datastore_info, read),
+            "resource_view_list": (self.resource_view_list, read),
             "package_create": (self.package_create, write),
             "package_patch": (self.package_patch, write),
             "resource_show": (self.resource_show, read),
@@ -209,6 +210,13 @@ class CkanApi:
 
     def status_show(self, request: Request, data: dict, authorized: bool) -> dict:
         return cat.status_show(self.portal.url)
+
+    def resource_view_list(self, request: Request, data: dict, authorized: bool) -> list:
+        """No views: CKAN without view plugins (as the real CKANs in the tests) answers []."""
+        with self.store.read() as conn:
+            record = cs.require_resource(conn, data.get("id"))
+            self._readable(cs.require_package(conn, record.package_id), authorized)
+        return []
 
     def datastore_info(self, request: Request, data: dict, authorized: bool) -> dict:
         resource_id = data.get("resource_id") or data.get("id")

@@ -157,6 +157,13 @@ def test_datastore_reads_have_ckans_shape(both):
         assert divergences(local, remote) == [], (action, data)
         return local, remote
 
+    views = [
+        requests.post(
+            f"{side.site}/api/3/action/resource_view_list", json={"id": table}, timeout=60
+        ).json()
+        for side, table in zip(both.sides, tables, strict=True)
+    ]
+    assert views[0]["result"] == [] and isinstance(views[1]["result"], list)
     local, remote = same("datastore_info")
     assert local["result"]["meta"]["count"] == remote["result"]["meta"]["count"]
     fields = ["numero_contrato", "valor_inicial"]
