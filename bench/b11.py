@@ -115,7 +115,8 @@ def measure_both(rows: str, repeats: str, folder: str) -> dict:
     dataset, _, _, spec = catalog_entry()
     typed = _typed(int(rows), work)
     cluster = postgres.start_cluster()
-    redis = ckan.Redis.start(Path(tempfile.mkdtemp(prefix="datos-cali-redis-")))
+    redis_dir = Path(tempfile.mkdtemp(prefix="datos-cali-redis-"))
+    redis = ckan.Redis.start(redis_dir)
     solr = SolrStandIn(".".join(VERSION.split(".")[:2])).start()
     server = None
     try:
@@ -145,6 +146,7 @@ def measure_both(rows: str, repeats: str, folder: str) -> dict:
         redis.stop()
         postgres.stop_cluster(cluster)
         shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(redis_dir, ignore_errors=True)
     return {
         "rows": len(typed.columns),
         "base": base,
