@@ -12,12 +12,12 @@ from pathlib import Path
 from bench import report
 from bench.common import ROOT, Result, Sizes, machine
 
-BENCHMARKS = ("B1", "B2", "B3", "B4", "B5", "B6", "B8", "B9", "B10")
+BENCHMARKS = ("B1", "B2", "B3", "B4", "B5", "B6", "B8", "B9", "B10", "B11")
 HERE = Path(__file__).resolve().parent
 
 
 def _run(name: str, sizes: Sizes, log) -> Result:
-    from bench import b1, b2, b3, b4, b5, b6, b8, b9, b10
+    from bench import b1, b2, b3, b4, b5, b6, b8, b9, b10, b11
 
     modules = {
         "B1": b1,
@@ -29,6 +29,7 @@ def _run(name: str, sizes: Sizes, log) -> Result:
         "B8": b8,
         "B9": b9,
         "B10": b10,
+        "B11": b11,
     }
     module = modules[name]
     started = time.perf_counter()
@@ -40,7 +41,7 @@ def _run(name: str, sizes: Sizes, log) -> Result:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench",
-        description="Benchmarks B1–B10, con sus bases y metas.",
+        description="Benchmarks B1–B11, con sus bases y metas.",
     )
     parser.add_argument("--quick", action="store_true", help="tamaños diminutos (prueba rápida)")
     parser.add_argument("--only", default=",".join(BENCHMARKS), help="p. ej. B1,B3")

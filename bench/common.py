@@ -25,6 +25,7 @@ class Sizes:
     b8_clerks: int = 20
     b8_rows: int = 11_000  # about 1 MB
     b8_rounds: int = 3
+    b11_rows: int = 1_000_000
     repeats: int = 3
     b5_repeats: int = 5
 
@@ -41,6 +42,7 @@ class Sizes:
             b8_clerks=3,
             b8_rows=1_000,
             b8_rounds=1,
+            b11_rows=3_000,
             repeats=1,
             b5_repeats=1,
         )

@@ -23,6 +23,7 @@ TASKS = {
     "b6-library": "bench.b6:library",
     "b8-validate": "bench.b8:validate_warm",
     "b9-precheck": "bench.b9:precheck_alone",
+    "b11": "bench.b11:measure_both",
 }
 
 

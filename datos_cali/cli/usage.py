@@ -36,6 +36,13 @@ IMPORTED_BEFORE = (
     "Las {count} lecturas de fin de mes de {years} ya estaban guardadas.",
 )
 KEPT = {True: "guardada", False: "ya había una hoy"}
+UNTRACKED = "sin seguimiento"
+NOT_STORED = "no se guarda"
+UNTRACKED_NOTE = (
+    "«Sin seguimiento»: el portal no lleva la cuenta de visitas y descargas (CKAN sin el "
+    "complemento «tracking»); no se guardan ceros. Importe el uso desde los registros del "
+    "servidor web con «datos-cali usage import-logs»."
+)
 REPORT_TITLE = "Uso de los datos abiertos{year}"
 SUMMARY = (
     "Lecturas del {first} al {last}. Visitas: {views} · Descargas: {downloads} · "
@@ -64,17 +71,19 @@ def collect_command() -> None:
     from datos_cali.ledger import open_ledger
     from datos_cali.portals.session import PortalSession
     from datos_cali.spanish import number
-    from datos_cali.usage import CollectionFailed, collect
+    from datos_cali.usage import CollectionFailed, collect, office_day
 
     where = paths()
+    now = dt.datetime.now(dt.UTC)
     failures = []
     with PortalSession.configured(where.state) as session, open_ledger() as ledger:
         try:
-            snapshots = collect(session, ledger, project_catalog(), dt.datetime.now(dt.UTC))
+            snapshots = collect(session, ledger, project_catalog(), now)
         except CollectionFailed as exc:
             snapshots, failures = exc.snapshots, exc.failures
-    if snapshots:
-        table = Table(title=f"Lectura de uso del {snapshots[0].day.isoformat()}")
+    untracked = getattr(snapshots, "untracked", [])
+    if snapshots or untracked:
+        table = Table(title=f"Lectura de uso del {office_day(now).isoformat()}")
         for header, justify in (
             ("Conjunto", "left"),
             ("Portal", "left"),
@@ -85,7 +94,11 @@ def collect_command() -> None:
             table.add_column(header, justify=justify)
         for s in snapshots:
             table.add_row(s.dataset, s.target, number(s.views), number(s.downloads), KEPT[s.kept])
+        for u in untracked:
+            table.add_row(u.dataset, u.target, UNTRACKED, UNTRACKED, NOT_STORED)
         out.print(table)
+        if untracked:
+            out.print(UNTRACKED_NOTE)
     elif not failures:
         out.print(NOTHING_PUBLISHED)
     for failure in failures:
@@ -209,3 +222,71 @@ def _table(title: str, lines, *, organismo: bool = False):
             decimal(line.downloads_per_visit),
         )
     return table
+
+
+LOGS_HELP = "Registros de acceso del servidor web (formato combinado; también .gz)."
+LOGS_PORTAL_HELP = "El portal que ese servidor web sirve."
+LOGS_DONE = (
+    "Registros: {lines} líneas; visitas {views}, descargas {downloads}; "
+    "de robots {bots}; de conjuntos no publicados {ignored}; ilegibles {unreadable}."
+)
+LOGS_STORED = "Lecturas guardadas: {stored} de {readings} (días {first} a {last})."
+LOGS_NOTHING = "No se guardó ninguna lectura nueva (los días ya estaban importados o no hay uso)."
+LOGS_TODAY = "Las {count} solicitudes de hoy se importarán cuando el día termine."
+
+
+@usage_app.command("import-logs")
+def import_logs_command(
+    files: list[Path] = typer.Argument(..., metavar="ARCHIVO...", help=LOGS_HELP),
+    portal: str = typer.Option("datos.cali.gov.co", "--portal", help=LOGS_PORTAL_HELP),
+) -> None:
+    """Guarda el uso leído de los registros de acceso del servidor web del portal: visitas a la
+    página de cada conjunto y descargas de sus archivos, sin robots. Para un CKAN que no lleva
+    la cuenta («sin seguimiento»). Un día ya importado no se cuenta dos veces; hoy no se guarda."""
+    # Deferred: a command loads its engine only when it runs (see datos_cali.cli).
+    from datos_cali.ledger import open_ledger
+    from datos_cali.portals.base import PortalError
+    from datos_cali.portals.session import PortalSession
+    from datos_cali.portals.state import PublicationState
+    from datos_cali.usage import published_assets
+    from datos_cali.usage.accesslogs import AccessLogError, import_access_logs
+
+    for file in files:
+        if not file.is_file():
+            die(NO_FILE.format(path=file))
+    where = paths()
+    catalog = project_catalog()
+    try:
+        with PortalSession.configured(where.state) as session, open_ledger() as ledger:
+            adapter = session.open(portal)
+            try:
+                state = PublicationState(where.state, adapter.key)
+                assets = published_assets(catalog, portal, state)
+                resources = adapter.resource_ids([a.asset_id for a in assets])
+            finally:
+                adapter.close()
+            done = import_access_logs(
+                files, portal, assets, resources, ledger, dt.datetime.now(dt.UTC)
+            )
+    except (AccessLogError, PortalError) as exc:
+        die(str(exc))
+    out.print(
+        LOGS_DONE.format(
+            lines=done.lines,
+            views=done.views,
+            downloads=done.downloads,
+            bots=done.bots,
+            ignored=done.ignored,
+            unreadable=done.unreadable,
+        )
+    )
+    if done.stored:
+        first, last = done.days[0].isoformat(), done.days[-1].isoformat()
+        out.print(
+            LOGS_STORED.format(stored=done.stored, readings=done.readings, first=first, last=last)
+        )
+    else:
+        out.print(LOGS_NOTHING)
+    if done.today:
+        out.print(LOGS_TODAY.format(count=done.today))
+    raise typer.Exit(EXIT_OK)

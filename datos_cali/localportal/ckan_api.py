@@ -3,10 +3,13 @@
 The subset the pipeline and `ckanapi` use, with CKAN's envelopes (`ckan_errors`):
 
     organization_show  organization_create
-    package_show (include_tracking)  package_search  package_create  package_patch
+    package_show (include_tracking)  package_create  package_patch
     resource_show  resource_create  resource_patch  resource_delete
-    datastore_create  datastore_upsert  datastore_delete  datastore_search
+    datastore_create  datastore_upsert  datastore_delete  datastore_search (q, sort, fields,
+    records_format objects|lists|csv)  datastore_info  resource_view_list
     help_show
+    package_search  package_list  current_package_list_with_resources  organization_list
+    tag_list  status_show  (the catalog reads harvesters use: `ckan_catalog`)
 
 Every action answers POST with a JSON object body (what `ckanapi` sends); the read actions also
 answer GET with query parameters (a repeated parameter is a list, `filters` is JSON text). A
@@ -30,6 +33,7 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from datos_cali.localportal import ckan_catalog as cat
 from datos_cali.localportal import ckan_datastore as ds
 from datos_cali.localportal import ckan_store as cs
 from datos_cali.localportal.ckan_errors import (
@@ -58,7 +62,6 @@ RESOURCE_OR_ID = "resource_id or resource required"
 NOT_BOTH = "resource cannot be used with resource_id"
 NO_RESOURCE = "Not found: Resource"
 NOT_JSON = "Could not parse as valid JSON"
-SEARCH_ROWS_MAX = 1000
 
 
 class CkanApi:
@@ -71,6 +74,13 @@ class CkanApi:
             "organization_create": (self.organization_create, write),
             "package_show": (self.package_show, read),
             "package_search": (self.package_search, read),
+            "package_list": (self.package_list, read),
+            "current_package_list_with_resources": (self.current_packages, read),
+            "organization_list": (self.organization_list, read),
+            "tag_list": (self.tag_list, read),
+            "status_show": (self.status_show, read),
+            "datastore_info": (self.datastore_info, read),
+            "resource_view_list": (self.resource_view_list, read),
             "package_create": (self.package_create, write),
             "package_patch": (self.package_patch, write),
             "resource_show": (self.resource_show, read),
@@ -177,30 +187,46 @@ class CkanApi:
             return self._render_package(conn, record, tracking)
 
     def package_search(self, request: Request, data: dict, authorized: bool) -> dict:
-        rows = min(ds.natural(data.get("rows"), "rows", 10), SEARCH_ROWS_MAX)
-        start = ds.natural(data.get("start"), "start", 0)
-        private = cs.boolean(data.get("include_private", False), "include_private")
-        text = str(data.get("q") or "").strip().casefold()
         with self.store.read() as conn:
-            found = [
-                record
-                for record in cs.all_packages(conn)
-                if (not record.private or (private and authorized))
-                and (
-                    not text
-                    or text
-                    in f"{record.name} {record.body.get('title', '')} "
-                    f"{record.body.get('notes', '')}".casefold()
-                )
-            ]
-            results = [self._render_package(conn, r) for r in found[start : start + rows]]
-        return {
-            "count": len(found),
-            "results": results,
-            "sort": "score desc, metadata_modified desc",
-            "facets": {},
-            "search_facets": {},
-        }
+            return cat.package_search(
+                conn, data, authorized, lambda r: self._render_package(conn, r)
+            )
+
+    def package_list(self, request: Request, data: dict, authorized: bool) -> list:
+        with self.store.read() as conn:
+            return cat.package_list(conn, data)
+
+    def current_packages(self, request: Request, data: dict, authorized: bool) -> list:
+        with self.store.read() as conn:
+            return cat.current_packages(conn, data, lambda r: self._render_package(conn, r))
+
+    def organization_list(self, request: Request, data: dict, authorized: bool) -> list:
+        with self.store.read() as conn:
+            return cat.organization_list(conn, data)
+
+    def tag_list(self, request: Request, data: dict, authorized: bool) -> list:
+        with self.store.read() as conn:
+            return cat.tag_list(conn, data)
+
+    def status_show(self, request: Request, data: dict, authorized: bool) -> dict:
+        return cat.status_show(self.portal.url)
+
+    def resource_view_list(self, request: Request, data: dict, authorized: bool) -> list:
+        """No views: CKAN without view plugins (as the real CKANs in the tests) answers []."""
+        with self.store.read() as conn:
+            record = cs.require_resource(conn, data.get("id"))
+            self._readable(cs.require_package(conn, record.package_id), authorized)
+        return []
+
+    def datastore_info(self, request: Request, data: dict, authorized: bool) -> dict:
+        resource_id = data.get("resource_id") or data.get("id")
+        request.note.dataset_id = resource_id
+        with self.store.read() as conn:
+            table = ds.require(conn, str(resource_id or ""))
+            record = cs.resource(conn, resource_id)
+            if record is not None:
+                self._readable(cs.require_package(conn, record.package_id), authorized)
+            return ds.info(conn, table)
 
     def package_create(self, request: Request, data: dict, authorized: bool) -> dict:
         request.note.dataset_id = data.get("name")
@@ -332,10 +358,6 @@ class CkanApi:
         if isinstance(params.get("filters"), str):
             params["filters"] = _json_param(params["filters"], "filters")
         params["include_total"] = cs.boolean(params.get("include_total", True), "include_total")
-        if params.get("q") or params.get("full_text"):
-            raise invalid(q=["full-text search is not supported by the local portal"])
-        if params.get("records_format", "objects") != "objects":
-            raise invalid(records_format=["the local portal returns records as objects only"])
         with self.store.read() as conn:
             table = ds.require(conn, str(resource_id or ""))
             record = cs.resource(conn, resource_id)

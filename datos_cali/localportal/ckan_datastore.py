@@ -17,6 +17,8 @@ Behaviour follows `ckanext/datastore`:
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -25,6 +27,7 @@ from typing import Any
 
 from datos_cali.localportal import ckan_values as cv
 from datos_cali.localportal.ckan_errors import invalid, not_found
+from datos_cali.localportal.routing import HttpError
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS ckan_tables (
@@ -448,32 +451,70 @@ def natural(value: Any, name: str, default: int) -> int:
     return number
 
 
+RECORDS_FORMATS = ("objects", "lists", "csv", "tsv")
+BAD_FORMAT = "Value must be one of {formats}"
+
+
+def _checked(table: Table, params: dict[str, Any]) -> tuple[list[str], int, int]:
+    """Fields, limit and offset — every problem reported at once in one 409, as CKAN does."""
+    types, errors = table.types, {}
+    chosen = as_list(params.get("fields")) or ["_id", *types]
+    bad = [NOT_A_FIELD.format(id=n) for n in chosen if n != "_id" and n not in types]
+    if bad:
+        errors["fields"] = bad
+    numbers = {}
+    for name, default in (("limit", ROWS_DEFAULT), ("offset", 0)):
+        try:
+            numbers[name] = natural(params.get(name), name, default)
+        except HttpError as error:
+            errors.update(error.data)
+    if params.get("records_format", "objects") not in RECORDS_FORMATS:
+        errors["records_format"] = [BAD_FORMAT.format(formats=", ".join(RECORDS_FORMATS))]
+    try:
+        _order(table, params.get("sort"))
+    except HttpError as error:
+        errors.update(error.data)
+    if errors:
+        raise invalid(**errors)
+    return chosen, min(numbers["limit"], ROWS_MAX), numbers["offset"]
+
+
+def _text_query(q: Any) -> tuple[str, list[Any]]:
+    """CKAN's `q` (full text over every column), as a case-insensitive word match per value."""
+    if not q:
+        return "", []
+    words = str(q).casefold().split() if isinstance(q, str) else []
+    sql, params = "", []
+    for word in words:
+        sql += (
+            " AND EXISTS (SELECT 1 FROM json_each(ckan_records.data) "
+            "WHERE lower(CAST(json_each.value AS TEXT)) LIKE ?)"
+        )
+        params.append(f"%{word}%")
+    return sql, params
+
+
 def search(conn: sqlite3.Connection, table: Table, params: dict[str, Any]) -> dict[str, Any]:
     """`datastore_search`'s result for already-parsed parameters."""
     types = table.types
-    chosen = as_list(params.get("fields")) or ["_id", *types]
-    for name in chosen:
-        if name != "_id" and name not in types:
-            raise invalid(fields=[NOT_A_FIELD.format(id=name)])
-    limit = min(natural(params.get("limit"), "limit", ROWS_DEFAULT), ROWS_MAX)
-    offset = natural(params.get("offset"), "offset", 0)
+    chosen, limit, offset = _checked(table, params)
     filters = params.get("filters")
     where, where_params, _named = _where(table, filters)
+    text, text_params = _text_query(params.get("q"))
+    where, where_params = where + text, [*where_params, *text_params]
     order, order_params = _order(table, params.get("sort"))
     found = conn.execute(
         f"SELECT _id, data FROM ckan_records WHERE resource_id = ?{where} "
         f"ORDER BY {order} LIMIT ? OFFSET ?",
         [table.resource_id, *where_params, *order_params, limit, offset],
     ).fetchall()
-    records = []
+    rows = []
     for _id, data in found:
         values = json.loads(data)
-        records.append(
-            {
-                name: _id if name == "_id" else cv.render(types[name], values.get(name))
-                for name in chosen
-            }
+        rows.append(
+            [_id if name == "_id" else cv.render(types[name], values.get(name)) for name in chosen]
         )
+    records_format = params.get("records_format", "objects")
     by_id = {f["id"]: f for f in table.fields}
     result: dict[str, Any] = {
         "include_total": params.get("include_total", True),
@@ -481,23 +522,48 @@ def search(conn: sqlite3.Connection, table: Table, params: dict[str, Any]) -> di
         "fields": [
             {"id": "_id", "type": "int"} if name == "_id" else dict(by_id[name]) for name in chosen
         ],
-        "records_format": "objects",
-        "records": records,
+        "records_format": records_format,
+        "records": _formatted(rows, chosen, records_format),
         "limit": limit,
     }
     if params.get("offset") not in (None, ""):
         result["offset"] = offset
     if filters:
         result["filters"] = filters
+    if params.get("q"):
+        result["q"] = params["q"]
     if params.get("sort"):
         result["sort"] = params["sort"]
     if result["include_total"]:
         result["total"] = conn.execute(
             f"SELECT count(*) FROM ckan_records WHERE resource_id = ?{where}",
             [table.resource_id, *where_params],
-        ).fetchone()[0]
-        result["total_was_estimated"] = False
+        ).fetchone()[0]  # exact; CKAN 2.12 omits `total_was_estimated` unless it estimated
     return result
+
+
+def _formatted(rows: list[list[Any]], names: list[str], records_format: str) -> Any:
+    """Records as CKAN gives them: objects, lists, or CSV/TSV text without a header line."""
+    if records_format == "objects":
+        return [dict(zip(names, row, strict=True)) for row in rows]
+    if records_format == "lists":
+        return rows
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter="," if records_format == "csv" else "\t")
+    for row in rows:
+        writer.writerow([cv.csv_cell(v) for v in row])
+    return out.getvalue()
+
+
+def info(conn: sqlite3.Connection, table: Table) -> dict[str, Any]:
+    """`datastore_info`: the table's row count and its fields (CKAN 2.11's `meta` + `fields`)."""
+    count = conn.execute(
+        "SELECT count(*) FROM ckan_records WHERE resource_id = ?", (table.resource_id,)
+    ).fetchone()[0]
+    return {
+        "meta": {"id": table.resource_id, "count": count, "table_type": "BASE TABLE"},
+        "fields": [dict(f) for f in table.fields],
+    }
 
 
 def iterate(store, table: Table, batch: int = 5000) -> Iterator[dict[str, Any]]:

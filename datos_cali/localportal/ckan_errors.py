@@ -52,6 +52,8 @@ def renderer(help_url: Callable[[], str]) -> Callable[[HttpError], Response]:
         kind = error.code if error.code in (AUTHORIZATION, NOT_FOUND, VALIDATION) else None
         kind = kind or _TYPE_BY_STATUS.get(error.status) or INTERNAL
         body = {"__type": kind, "message": error.message, **error.data}
+        if kind == VALIDATION and error.data:
+            del body["message"]  # CKAN's 409 lists the fields' errors, without a message
         envelope = {"help": help_url(), "success": False, "error": body}
         return json_response(envelope, error.status, error.headers)
 

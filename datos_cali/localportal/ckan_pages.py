@@ -4,7 +4,9 @@
 (headings, captions, header cells with scope), with the metadata, the resources and a paged
 preview of the table. Showing it counts one package view. A resource's file,
 `/dataset/<id>/resource/<resource id>/download/<file>.csv`, streams the DataStore table as CSV
-and counts one download of that resource. These are the only things tracking counts (API reads
+and counts one download of that resource; so does CKAN's table download,
+`/datastore/dump/<resource id>` (`_id` first, as CKAN writes it). These are the only things
+tracking counts (API reads
 do not), as CKAN's tracking counts page views and resource clicks; they are never faulted.
 Private datasets answer 403 unless the request carries the CKAN API token.
 """
@@ -49,6 +51,7 @@ class CkanPages:
         return [
             Route("GET", "/dataset/{id}", self.dataset, errors=html_error),
             Route("GET", download, self.download, errors=html_error),
+            Route("GET", "/datastore/dump/{rid}", self.dump, errors=html_error),
         ]
 
     def _visible(self, request: Request, record: cs.Package | None, wanted: str) -> cs.Package:
@@ -93,8 +96,25 @@ class CkanPages:
         headers = {"Content-Disposition": f'attachment; filename="{request.params["file"]}"'}
         return Response(200, self._csv(table), CSV_TYPE, headers)
 
-    def _csv(self, table: ds.Table) -> Iterator[bytes]:
-        names = [f["id"] for f in table.fields]
+    def dump(self, request: Request) -> Response:
+        """CKAN's table download, `/datastore/dump/<resource id>` (CSV; `_id` first, as CKAN
+        writes it): counted as a download of the resource, as the file link is."""
+        resource_id = request.params["rid"]
+        request.note.dataset_id = resource_id
+        with self.portal.store.write() as conn:
+            item = cs.resource(conn, resource_id)
+            table = ds.get(conn, resource_id)
+            record = cs.package(conn, item.package_id) if item is not None else None
+            if item is None or record is None or item.state != cs.ACTIVE or not table:
+                message = NO_FILE_TEXT.format(id="?", resource=resource_id)
+                raise HttpError(404, "not_found", message)
+            self._visible(request, record, resource_id)
+            cs.track(conn, cs.RESOURCE, resource_id, self.portal.epoch())
+        headers = {"Content-Disposition": f'attachment; filename="{resource_id}.csv"'}
+        return Response(200, self._csv(table, with_id=True), CSV_TYPE, headers)
+
+    def _csv(self, table: ds.Table, *, with_id: bool = False) -> Iterator[bytes]:
+        names = (["_id"] if with_id else []) + [f["id"] for f in table.fields]
         rows = ds.iterate(self.portal.store, table)
         return csv_stream(names, ([cv.csv_cell(row.get(name)) for name in names] for row in rows))
 

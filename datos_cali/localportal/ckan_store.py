@@ -215,6 +215,11 @@ def render_organization(conn: sqlite3.Connection, record: Organization) -> dict[
     }
 
 
+def _embedded(organization: dict[str, Any]) -> dict[str, Any]:
+    """An organization inside a package, as CKAN shows it there: without `package_count`."""
+    return {k: v for k, v in organization.items() if k != "package_count"}
+
+
 # --- packages ---------------------------------------------------------------------------------
 
 
@@ -387,9 +392,11 @@ def render_package(
         render_resource(conn, r, record, site, now=now, include_tracking=include_tracking)
         for r in resources_of(conn, record.id)
     ]
+    # As CKAN answers: tags sorted by name, extras sorted by key (≤2.11; 2.12 keeps database
+    # order) — whatever order they were sent in.
     tags = [
         {"name": t["name"], "display_name": t["name"], "state": ACTIVE, "vocabulary_id": None}
-        for t in body.get("tags", [])
+        for t in sorted(body.get("tags", []), key=lambda t: t["name"])
     ]
     license_id = body.get("license_id")
     rendered = {
@@ -401,7 +408,7 @@ def render_package(
         "state": ACTIVE,
         "private": record.private,
         "owner_org": record.owner_org,
-        "organization": render_organization(conn, org) if org else None,
+        "organization": _embedded(render_organization(conn, org)) if org else None,
         "license_id": license_id,
         "license_title": LICENSES.get(license_id or "", license_id),
         "author": body.get("author"),
@@ -414,7 +421,7 @@ def render_package(
         **{k: v for k, v in body.items() if k not in ("tags", "type")},
         "tags": tags,
         "num_tags": len(tags),
-        "extras": body.get("extras", []),
+        "extras": sorted(body.get("extras", []), key=lambda e: e["key"]),
         "resources": resources,
         "num_resources": len(resources),
     }

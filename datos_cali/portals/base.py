@@ -61,8 +61,13 @@ class WriteResult:
 
 @dataclass(frozen=True)
 class Usage:
+    """Cumulative counters of one asset. `tracked` is False when the portal keeps none (CKAN
+    without its tracking plugin): then the zeros mean «sin seguimiento», not «nadie lo usó»,
+    and nothing is stored as a reading."""
+
     views: int
     downloads: int
+    tracked: bool = True
 
 
 @dataclass
@@ -128,6 +133,12 @@ class Portal(ABC):
     ) -> WriteResult:
         """Replace all rows so that no reader ever sees a half-replaced dataset."""
 
+    def reshaped(self, asset_id: str) -> bool:
+        """After `update_metadata`: the asset's columns no longer match the spec's, so its rows
+        must be replaced whole (through `replace`) rather than changed row by row. Adapters
+        whose `update_metadata` reshapes the asset in place keep this default."""
+        return False
+
     @abstractmethod
     def count(self, asset_id: str) -> int: ...
 
@@ -146,6 +157,12 @@ class Portal(ABC):
     @abstractmethod
     def usage(self, asset_ids: Sequence[str]) -> dict[str, Usage]:
         """Cumulative views and downloads per asset."""
+
+    def resource_ids(self, asset_ids: Sequence[str]) -> dict[str, str]:
+        """Ids of the files/tables an asset serves → the asset, for reading web-server logs
+        whose download URLs name only the file (CKAN's `/datastore/dump/<resource id>`).
+        Portals whose download URLs name the asset keep this default."""
+        return {}
 
     @abstractmethod
     def dataset_url(self, asset_id: str) -> str:

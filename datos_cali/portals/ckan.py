@@ -19,8 +19,10 @@ How a catalog dataset lives on CKAN:
   carry no counts, so created/deleted come from `total` read before and after each write.
 - Without a row identifier, `replace` on a published dataset never lets a reader see a half
   table. CKAN has no working copies, so: (1) a new DataStore resource ("… (actualización en
-  curso)", `datos_cali_rol: carga`) is loaded completely, each row with an explicit `_id` so a
-  retried chunk overwrites instead of duplicating; (2) its `total` is checked; (3) one
+  curso)", `datos_cali_rol: carga`) is loaded completely — inserted, numbered by the DataStore
+  (CKAN ≤2.11 ignores an explicit `_id` on insert, so rows are never addressed by it; a chunk
+  whose answer was lost is resent only if the table's total shows it did not land); (2) its
+  `total` is checked; (3) one
   `package_patch` of the package's `resources` list puts it in the old table's place, renamed —
   the swap is a single write; (4) `resource_delete` of the old resource then drops its table.
   Until step 3 the package's table and the old resource id give the complete old table (the
@@ -30,10 +32,17 @@ How a catalog dataset lives on CKAN:
   at the start of the next replace. CKAN counts downloads per resource, so the old table's
   downloads are carried in the new resource's `descargas_previas` and `usage()` adds them.
   A dataset that is still private (just created) is loaded in place.
+- Metadata is compared the way CKAN means it: tags as a set (real CKAN answers them sorted by
+  name) and extras as a mapping (sorted up to 2.11, database order from 2.12), so an unchanged
+  dataset sends no write at all.
+- Columns added, removed, reordered or retyped in the spec: the live table is not altered (CKAN
+  ≤2.10 refuses reordered or inserted fields; 2.11+ would show the change before the rows
+  follow). `update_metadata` notes the dataset as `reshaped` and the engine replaces it whole
+  through the same swap as above, keyed rows upserted by the row identifier into the new table.
 - Retries: the urllib3 policies of `http` mounted on the requests session given to RemoteCKAN:
-  `idempotent` for reads and for writes that can be repeated (package_patch, upserts by key or
-  `_id`, deletes by filter, resource_delete), `careful` for creations (organization, package,
-  a new resource). Reads get the read timeout, writes the write timeout (minutes).
+  `idempotent` for reads and for writes that can be repeated (package_patch, upserts by key,
+  deletes by filter, resource_delete), `careful` for creations (organization, package, a new
+  resource) and for inserts of rows without a row identifier (checked by total, see above). Reads get the read timeout, writes the write timeout (minutes).
 - Errors become `PortalError` in Spanish: Authorization (403), Not Found (404) and Validation
   (409) are not transient; 429, 5xx and network failures are.
 """
@@ -44,6 +53,7 @@ import contextlib
 import datetime as dt
 import json
 import re
+import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import urlsplit
@@ -71,6 +81,7 @@ CONNECT_TIMEOUT = 10.0
 PAGE = 32_000  # datastore_search's most rows per request
 KEYS_PER_QUERY = 500
 KEYS_PER_DELETE = 5_000
+INSERT_ATTEMPTS = 6
 
 ROLE = "datos_cali_rol"
 TABLE_ROLE, STAGING_ROLE = "tabla", "carga"
@@ -139,6 +150,8 @@ class CkanPortal(Portal):
         self.traffic = Traffic()
         self._status: int | None = None
         self._tables: dict[str, str] = {}  # asset id → resource id of its table
+        self._reshaped: set[str] = set()  # assets whose table's columns differ from the spec
+        self._totals: dict[str, int] = {}  # resource id → row count after our last write
         self._reads = self._client(http.idempotent_adapter())
         self._writes = self._client(http.idempotent_adapter())
         self._careful = self._client(http.careful_adapter())
@@ -232,6 +245,7 @@ class CkanPortal(Portal):
 
     def create_dataset(self, spec: DatasetSpec) -> str:
         """A private package with its table; a package already named so is adopted and merged."""
+        self._totals.clear()
         self._ensure_organization(spec)
         if self.find_dataset(spec) is None:
             body = self._package_body(spec, {})
@@ -266,6 +280,7 @@ class CkanPortal(Portal):
         }
 
     def update_metadata(self, asset_id: str, spec: DatasetSpec) -> None:
+        self._totals.clear()  # a new run: counts are read afresh (others may have written)
         current = self._package(asset_id)
         extras = {e["key"]: e["value"] for e in current.get("extras") or []}
         wanted = self._package_body(spec, extras)
@@ -281,7 +296,9 @@ class CkanPortal(Portal):
             "license_id": current.get("license_id"),
             "extras": current.get("extras") or [],
         }
-        changed = {k: v for k, v in wanted.items() if shown.get(k, object()) != v}
+        changed = {
+            k: v for k, v in wanted.items() if _comparable(k, shown.get(k)) != _comparable(k, v)
+        }
         if changed:
             self._write("package_patch", asset_id, id=asset_id, **changed)
         table = _current_table(current)
@@ -296,10 +313,19 @@ class CkanPortal(Portal):
         if not table.get("datastore_active"):
             return
         found = self._read("datastore_search", asset_id, resource_id=table["id"], limit=0)
-        info = {f["id"]: f.get("info") or {} for f in found["fields"]}
         fields = _fields(spec)
+        if _columns(found["fields"]) != _columns(fields):
+            # Columns added, removed, reordered or retyped: the rows go into a new table that
+            # is swapped in whole (`reshaped`), never altered in place where readers see it.
+            self._reshaped.add(asset_id)
+            return
+        info = {f["id"]: f.get("info") or {} for f in found["fields"]}
         if any(info.get(f["id"], {}) != f["info"] for f in fields):
             self._write("datastore_create", asset_id, resource_id=table["id"], fields=fields)
+
+    def reshaped(self, asset_id: str) -> bool:
+        """The table's columns differ from the spec's (seen by `update_metadata`)."""
+        return asset_id in self._reshaped
 
     def make_public(self, asset_id: str) -> None:
         if self._package(asset_id).get("private"):
@@ -339,7 +365,15 @@ class CkanPortal(Portal):
 
     def _total(self, asset_id: str, resource_id: str) -> int:
         found = self._read("datastore_search", asset_id, resource_id=resource_id, limit=0)
-        return int(found["total"])
+        self._totals[resource_id] = int(found["total"])
+        return self._totals[resource_id]
+
+    def _total_before(self, asset_id: str, resource_id: str) -> int:
+        """The total read after this adapter's previous write to the table, else read now: a
+        run's chunks go one after another (one writer per dataset and portal), so the count
+        after one chunk is the count before the next — one read per chunk instead of two."""
+        known = self._totals.pop(resource_id, None)
+        return self._total(asset_id, resource_id) if known is None else known
 
     # --- rows --------------------------------------------------------------------------------
 
@@ -374,16 +408,24 @@ class CkanPortal(Portal):
     def upsert(self, asset_id: str, spec: DatasetSpec, rows: Sequence[dict]) -> WriteResult:
         payload = [self._wire(spec, row) for row in rows]
         resource_id = self._table(asset_id, spec)
-        before = self._total(asset_id, resource_id)
-        self._write(
-            "datastore_upsert", asset_id, resource_id=resource_id, records=payload, method="upsert"
-        )
+        before = self._total_before(asset_id, resource_id)
+        try:
+            self._write(
+                "datastore_upsert",
+                asset_id,
+                resource_id=resource_id,
+                records=payload,
+                method="upsert",
+            )
+        except PortalError:
+            self._totals.pop(resource_id, None)
+            raise
         created = max(self._total(asset_id, resource_id) - before, 0)
         return WriteResult(created=created, updated=len(payload) - created, rows_sent=len(payload))
 
     def delete(self, asset_id: str, spec: DatasetSpec, keys: Sequence[str]) -> WriteResult:
         resource_id = self._table(asset_id, spec)
-        before = self._total(asset_id, resource_id)
+        before = self._total_before(asset_id, resource_id)
         for start in range(0, len(keys), KEYS_PER_DELETE):
             batch = _typed_keys(spec, keys[start : start + KEYS_PER_DELETE])
             self._write(
@@ -400,7 +442,7 @@ class CkanPortal(Portal):
     ) -> WriteResult:
         """Load a new table and swap it in with one package_patch (see the module docstring)."""
         package = self._package(asset_id)
-        if not published and package.get("private"):
+        if not published and package.get("private") and asset_id not in self._reshaped:
             resource_id = self._table(asset_id, spec)
             self._write("datastore_delete", asset_id, resource_id=resource_id, filters={})
             return self._load(asset_id, resource_id, spec, chunks)
@@ -426,6 +468,7 @@ class CkanPortal(Portal):
                 self._forget(asset_id, staging)
                 raise
         self._tables[asset_id] = staging
+        self._reshaped.discard(asset_id)
         if current is not None:
             self._forget(asset_id, current["id"])  # drops the old table; readers now get 404
         return result
@@ -433,23 +476,54 @@ class CkanPortal(Portal):
     def _load(
         self, asset_id: str, resource_id: str, spec: DatasetSpec, chunks: Iterable[Sequence[dict]]
     ) -> WriteResult:
-        """Rows numbered by `_id` from 1, so a retried chunk lands on the same rows."""
-        result, position = WriteResult(), 0
+        """Keyed rows are upserted by the row identifier; rows without one are inserted."""
+        result = WriteResult()
         for chunk in chunks:
-            records = []
-            for row in chunk:
-                position += 1
-                records.append({"_id": position, **self._wire(spec, row)})
-            self._write(
-                "datastore_upsert",
-                asset_id,
-                resource_id=resource_id,
-                records=records,
-                method="upsert",
-            )
+            records = [self._wire(spec, row) for row in chunk]
+            if spec.row_identifier:
+                self._write(
+                    "datastore_upsert",
+                    asset_id,
+                    resource_id=resource_id,
+                    records=records,
+                    method="upsert",
+                )
+            else:
+                self._insert(asset_id, resource_id, records, before=result.rows_sent)
             result.created += len(records)
             result.rows_sent += len(records)
         return result
+
+    def _insert(self, asset_id: str, resource_id: str, records: list[dict], before: int) -> None:
+        """Rows without a row identifier, numbered by the DataStore as they arrive.
+
+        An explicit `_id` cannot address them: CKAN 2.9–2.11 ignore it on insert and number rows
+        themselves, so after one rolled-back chunk every later `_id` points at another row. An
+        insert is one transaction, so after a failed answer the table's total says what
+        happened: `before` rows → send it again; `before + len(records)` → it landed and only
+        the answer was lost; anything else → give up (the caller drops this table). A write
+        that commits after its answer timed out would leave extra rows: the total checked
+        before the swap catches that too."""
+        attempts = INSERT_ATTEMPTS
+        for attempt in range(attempts):
+            try:
+                self._create(
+                    "datastore_upsert",
+                    asset_id,
+                    resource_id=resource_id,
+                    records=records,
+                    method="insert",
+                )
+                return
+            except PortalError as exc:
+                if not exc.transient or attempt == attempts - 1:
+                    raise
+                total = self._total(asset_id, resource_id)
+                if total == before + len(records):
+                    return
+                if total != before:
+                    raise
+                time.sleep(min(http.backoff() * 2**attempt, 30))
 
     def _swap(self, asset_id: str, spec: DatasetSpec, staging: str, current: dict | None) -> None:
         """One package_patch: the loaded table takes the old one's place, name and downloads."""
@@ -530,13 +604,29 @@ class CkanPortal(Portal):
         return [_key_text(row[field]) for row in rows if row.get(field) is not None]
 
     def usage(self, asset_ids: Sequence[str]) -> dict[str, Usage]:
-        """Package views and resource downloads from `package_show` with `include_tracking`."""
+        """Package views and resource downloads from `package_show` with `include_tracking`.
+
+        From CKAN 2.11 tracking is a separate plugin (`tracking`, beacons plus a periodic job);
+        without it `package_show` carries no `tracking_summary` at all, and the asset is
+        reported untracked («sin seguimiento»), never as zero visits. The web server's access
+        logs are then the usage source (`datos-cali usage import-logs`)."""
         found = {}
         for asset_id in asset_ids:
             package = self._package(asset_id, tracking=True)
+            if "tracking_summary" not in package:
+                found[asset_id] = Usage(0, 0, tracked=False)
+                continue
             views = int((package.get("tracking_summary") or {}).get("total") or 0)
             downloads = sum(_downloads(r) for r in package.get("resources") or [])
             found[asset_id] = Usage(views, downloads)
+        return found
+
+    def resource_ids(self, asset_ids: Sequence[str]) -> dict[str, str]:
+        """Every resource of each package → the package (its table's dump URL names only it)."""
+        found = {}
+        for asset_id in asset_ids:
+            for resource in self._package(asset_id).get("resources") or []:
+                found[resource["id"]] = asset_id
         return found
 
     def dataset_url(self, asset_id: str) -> str:
@@ -559,6 +649,17 @@ def _summary(error: dict[str, Any]) -> str:
         shown = "; ".join(map(str, problems)) if isinstance(problems, list) else str(problems)
         parts.append(f"{field}: {shown}")
     return (", ".join(parts) or str(error.get("message", "")))[:300]
+
+
+def _comparable(key: str, value: Any) -> Any:
+    """Metadata as CKAN means it: tags are a set (CKAN answers them sorted by name) and extras a
+    mapping (sorted by key up to 2.11, in database order from 2.12). Compared as sent, every
+    run against a real CKAN would be a `package_patch` bumping `metadata_modified`."""
+    if key == "tags":
+        return sorted(t["name"] for t in value or [])
+    if key == "extras":
+        return sorted((e["key"], e["value"]) for e in value or [])
+    return value
 
 
 def _extras(spec: DatasetSpec) -> dict[str, str]:
@@ -586,6 +687,11 @@ def _fields(spec: DatasetSpec) -> list[dict]:
         }
         for c in spec.columns
     ]
+
+
+def _columns(fields: Sequence[dict]) -> list[tuple[str, str]]:
+    """A table's columns in order, without CKAN's own `_id`."""
+    return [(f["id"], str(f["type"]).lower()) for f in fields if f["id"] != "_id"]
 
 
 def _table_body(spec: DatasetSpec) -> dict:

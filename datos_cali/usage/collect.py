@@ -8,6 +8,10 @@ remembered in the publication state.
 
 One portal failing does not stop the others: what could be read is stored, then
 `CollectionFailed` says what could not. Collecting again is safe (one snapshot per day).
+
+An asset whose portal keeps no usage counters (CKAN without its tracking plugin) gets no
+reading — a zero would say nobody used it — and is listed in `Readings.untracked`, shown as
+«sin seguimiento»; its usage comes from the web server's logs (`usage.accesslogs`).
 """
 
 from __future__ import annotations
@@ -44,6 +48,21 @@ class Failure:
     dataset: str | None = None
 
 
+class Readings(list):
+    """The readings taken (a list of `Snapshot`), and the assets whose portal tracks no usage."""
+
+    def __init__(self, snapshots=(), untracked=()):
+        super().__init__(snapshots)
+        self.untracked: list[Untracked] = list(untracked)
+
+
+@dataclass(frozen=True)
+class Untracked:
+    dataset: str
+    target: str
+    asset_id: str
+
+
 class CollectionFailed(Exception):
     """Some counters could not be read; the others were stored (`snapshots`)."""
 
@@ -66,13 +85,15 @@ def collect(session: PortalSession, ledger, catalog: Catalog, now: dt.datetime) 
     """
     day = office_day(now)
     store = UsageStore(ledger)
-    snapshots: list[Snapshot] = []
+    snapshots = Readings()
     failures: list[Failure] = []
     for target in _targets(catalog):
-        taken, failed = _collect_target(session, catalog, target, day, now)
+        taken, untracked, failed = _collect_target(session, catalog, target, day, now)
         snapshots += store.add(taken)
+        snapshots.untracked += untracked
         failures += failed
     snapshots.sort(key=lambda s: (s.dataset, s.target))
+    snapshots.untracked.sort(key=lambda u: (u.dataset, u.target))
     if failures:
         raise CollectionFailed(snapshots, failures)
     return snapshots
@@ -99,13 +120,13 @@ def _targets(catalog: Catalog) -> list[str]:
 
 def _collect_target(
     session: PortalSession, catalog: Catalog, target: str, day: dt.date, now: dt.datetime
-) -> tuple[list[Snapshot], list[Failure]]:
+) -> tuple[list[Snapshot], list[Untracked], list[Failure]]:
     try:
         portal = session.open(target)
     except Exception as exc:  # an adapter that cannot start (not installed, bad settings)
         reason = str(exc) or type(exc).__name__
         message = PORTAL_UNAVAILABLE.format(target=target, reason=reason)
-        return [], [Failure(target, message, transient=False)]
+        return [], [], [Failure(target, message, transient=False)]
     try:
         assets = published_assets(catalog, target, PublicationState(session.state_dir, portal.key))
         counters, failures = _read(portal, target, assets)
@@ -124,9 +145,14 @@ def _collect_target(
             collected_at=now,
         )
         for asset in assets
-        if asset.asset_id in counters
+        if asset.asset_id in counters and counters[asset.asset_id].tracked
     ]
-    return snapshots, failures
+    untracked = [
+        Untracked(asset.dataset, target, asset.asset_id)
+        for asset in assets
+        if asset.asset_id in counters and not counters[asset.asset_id].tracked
+    ]
+    return snapshots, untracked, failures
 
 
 def _read(

@@ -77,6 +77,19 @@ def test_quick_real_server_deploy_schedule_and_worker(tmp_path):
     assert overhead["detail"]["etapas_mediana_s"]["running_to_completed"] > 0
 
 
+@pytest.mark.slow
+@pytest.mark.ckan
+@pytest.mark.postgres
+def test_quick_b11_publishes_to_a_real_ckan_beside_the_bare_client(tmp_path):
+    """B11 on 3,000 rows: CKAN 2.12 from its cached virtualenv, the adapter and ckanapi alone."""
+    results = _run(tmp_path, "B11")
+    [b11] = results["results"]
+    [figure] = b11["figures"]
+    assert figure["value"] > 0 and figure["detail"]["filas_por_segundo_base"] > 0
+    assert "quedaron con 3 000 y 3 000 filas" in b11["notes"][0]  # both tables complete
+    assert figure["detail"]["solicitudes_base"] == 3  # package, table, one 10,000-row chunk
+
+
 def test_the_markdown_table_is_replaced_not_appended(tmp_path):
     path = tmp_path / "B.md"
     result = Result("B9", "prueba", [Figure("cifra", 1.5, "×", "≤ 3,0", True, "base: 1 s")])

@@ -1,4 +1,5 @@
-"""What both adapters promise alike, each through its real client against the local portal."""
+"""What both adapters promise alike, each through its real client against the local portal —
+and the CKAN adapter also against real CKAN 2.11 and 2.12 (marked `ckan`)."""
 
 from __future__ import annotations
 
@@ -21,13 +22,16 @@ def test_every_demo_dataset_publishes_and_reads_back_identical(any_publisher, sl
     outcome = any_publisher.publish(item)
     assert outcome.outcome == "published"
     assert outcome.rows == len(item.frame) and outcome.created == len(item.frame)
-    page = PAGES[any_publisher.target].format(site=any_publisher.local.url, asset=outcome.asset_id)
+    page = PAGES[any_publisher.target].format(site=any_publisher.site, asset=outcome.asset_id)
     assert outcome.url == page
     if any_publisher.target == PortalName.DATOS_CALI:
         assert outcome.asset_id == item.spec.slug  # the package name is the catalog slug
     assert_portal_equals_source(any_publisher, outcome, item)
+    mark = any_publisher.mark()
     again = any_publisher.publish(item)
     assert (again.outcome, again.rows_sent) == ("unchanged", 0)
+    # Unchanged means not one write: the server's own log of what it was asked.
+    assert any_publisher.writes_since(mark) == []
 
 
 def test_a_portal_that_disagrees_after_the_write_is_not_recorded_as_published(any_publisher):
