@@ -6,8 +6,8 @@ It speaks only the `Portal` interface, so it works the same on every registered 
     upserts in chunks (or replace through a working copy when there is no row identifier) →
     verify count and a sample read back → only then record "last published".
 
-Before the first write the engine tells the caller what it is about to send (`on_plan`, a
-`Plan`): the pipeline records it in the ledger as a write-ahead intent, so a run that dies after
+Before the first row is written the engine tells the caller what it is about to send (`on_plan`,
+a `Plan`; only the idempotent metadata update of an existing asset may come before it): the pipeline records it in the ledger as a write-ahead intent, so a run that dies after
 writing can be accounted for by the next one (`datos_cali.pipeline.recovery`).
 
 If the portal does not match the source after the incremental pass (someone edited it, a crash
@@ -185,7 +185,8 @@ def publish(
     """`frame` is the typed DataFrame, or a typed table's `TypedColumns`: then only the rows
     sent and the verification sample are ever built (hashes come from distinct values).
 
-    `on_plan` is called once, before the first write (and may raise to stop the run there)."""
+    `on_plan` is called once, before the first row is written (and may raise to stop the run
+    there); an existing asset's metadata is updated before it, since that may change the plan."""
     chunk_rows = chunk_rows or _setting("DATOS_CALI_CHUNK_ROWS", CHUNK_ROWS)
     chunk_bytes = chunk_bytes or _setting("DATOS_CALI_CHUNK_BYTES", CHUNK_BYTES)
     if isinstance(frame, pd.DataFrame):
@@ -209,9 +210,11 @@ def publish(
             previous = None
         else:
             previous = last if last and last.asset_id == asset_id else None
-            change, replace, plan = _planned(job, asset_id, snapshot, previous)
-            announce(plan)
+            # Metadata first: it is idempotent (the next run sends it again if this one dies)
+            # and it is where an adapter finds the table reshaped, which changes the plan.
             portal.update_metadata(asset_id, spec)
+            change, replace, plan = _planned(job, asset_id, snapshot, previous)
+            announce(plan)  # the write-ahead intent, before the first row is written
             _update(job, asset_id, change, replace)
         job.timed("write", started)
         started = time.perf_counter()
