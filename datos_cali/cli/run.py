@@ -11,6 +11,7 @@ from pathlib import Path
 
 import typer
 
+from datos_cali import runmode
 from datos_cali.cli.app import app
 from datos_cali.cli.common import (
     EXIT_BLOCKED,
@@ -100,9 +101,10 @@ def run(
     """Publica conjuntos con los flujos de Prefect y muestra un resumen.
 
     Un conjunto corre el mismo flujo que su despliegue programado; varios, o --all, el mismo
-    barrido que los despliegues de barrido. En modo local (DATOS_CALI_MODE, por omisión) un
-    portal sin credenciales es el portal local embebido; en modo produccion faltar credenciales
-    detiene la ejecución sin escribir nada. Sale con 1 si algún conjunto falló o fue rechazado.
+    barrido que los despliegues de barrido. En modo «local» (DATOS_CALI_MODE, por omisión) un
+    portal sin credenciales es el portal local embebido; en modo «produccion», si faltan
+    credenciales, la ejecución se detiene sin escribir nada. Sale con 1 si algún conjunto falló
+    o fue rechazado.
     """
     catalog = project_catalog()
     if all_datasets:
@@ -135,6 +137,10 @@ def _run_flows(chosen: list[str] | None, *, allow_older: bool = False):
     # Deferred: a command loads its engine only when it runs (see datos_cali.cli).
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    try:
+        runmode.current()  # a misspelt DATOS_CALI_MODE is said before Prefect takes seconds
+    except runmode.ModeError as exc:
+        die(str(exc))
     # Prefect reads its settings when imported, and takes seconds to import: only here.
     prefect_defaults()
     # Deferred: a command loads its engine only when it runs (see datos_cali.cli).

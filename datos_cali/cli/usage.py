@@ -237,7 +237,7 @@ LOGS_TODAY = "Las {count} solicitudes de hoy se importarán cuando el día termi
 
 @usage_app.command("import-logs")
 def import_logs_command(
-    files: list[Path] = typer.Argument(..., metavar="ARCHIVO...", help=LOGS_HELP),
+    files: list[Path] = typer.Argument(..., metavar="ARCHIVO", help=LOGS_HELP),
     portal: str = typer.Option("datos.cali.gov.co", "--portal", help=LOGS_PORTAL_HELP),
 ) -> None:
     """Guarda el uso leído de los registros de acceso del servidor web del portal: visitas a la

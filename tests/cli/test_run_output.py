@@ -177,3 +177,20 @@ def test_production_without_credentials_stops_in_spanish_and_writes_nothing(tmp_
 
     with open_ledger(f"sqlite:///{tmp_path / 'registro.db'}") as ledger:
         assert ledger.count() == 0
+
+
+def test_a_misspelt_mode_is_said_before_prefect_starts(tmp_path):
+    """`DATOS_CALI_MODE=prod`: the Spanish error at once, exit 2 — no temporary Prefect server
+    started for a run that cannot happen, no progress bar."""
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("DATOS_CALI_")},
+        "DATOS_CALI_STATE": str(tmp_path / "estado"),
+        "DATOS_CALI_MODE": "prod",
+    }
+    command = [str(Path(sys.executable).parent / "datos-cali"), "run", "vacunacion-covid19"]
+    result = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+    said = " ".join((result.stdout + result.stderr).split())
+    assert result.returncode == 2, said
+    assert "DATOS_CALI_MODE debe ser «local» o «produccion», no «prod»." in said
+    assert "Iniciando Prefect" not in said and "Conjuntos publicados" not in said
+    assert "Traceback" not in said
