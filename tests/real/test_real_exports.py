@@ -1,4 +1,4 @@
-"""The untouched real exports in ../shared/real validate with YAML alone (no edited file).
+"""The untouched real exports in tests/real/exports validate with YAML alone (no edited file).
 
 - `ejecucion-presupuestal-cali/`: the treasury's budget execution, in the city's catalog as
   `ejecucion-presupuestal-inversion` — repeated headers told apart by `position:`, Excel's
@@ -8,8 +8,8 @@
   written the way a newcomer would (tests/real/), `isin: [SI, NO]` unquoted. It validates as it
   did before this change, less the false «formula» warnings on lone dashes.
 
-The folder is looked for beside the repository (`../shared/real`) and one level up (a git
-worktree under `wt/`); the tests are skipped, saying so, only when it is absent.
+The files are byte-for-byte copies of the workplace's `shared/real/` (public data; sources in
+tests/real/exports/README.md), kept in the repository so these tests run everywhere, CI included.
 """
 
 from __future__ import annotations
@@ -33,23 +33,9 @@ DEATHS = "fallecidos-siniestros-viales/fallecidos_siniestros_viales.csv"
 NOW = dt.datetime(2026, 4, 15, 12, 0, tzinfo=dt.UTC)
 
 
-def real_folder() -> Path | None:
-    for parent in (ROOT.parent, ROOT.parent.parent):
-        folder = parent / "shared" / "real"
-        if folder.is_dir():
-            return folder
-    return None
-
-
 @pytest.fixture(scope="module")
 def real() -> Path:
-    folder = real_folder()
-    if folder is None:
-        pytest.skip(
-            f"no hay exportaciones reales: falta la carpeta shared/real junto a {ROOT} "
-            "(o un nivel más arriba)"
-        )
-    return folder
+    return HERE / "exports"
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ entries declare the column as public places (`public_place`: the catalog's reaso
 Negatives are what the gate used to block or could: money and codes that look like phones,
 companies' NITs, the Alcaldía's own phones, addresses and mailboxes, institutions and places
 named after people, officials by title, decrees and filings, and columns copied from the city's
-budget export (../shared/real). Positives are the ways people really write personal data in free
+budget export (tests/real/exports). Positives are the ways people really write personal data in free
 text, including names outside the scanner's lists (its recall on those is reported, not hidden).
 Hand-written cases live in `a_mano.yaml` (not regenerated). Nobody here is a real person.
 
