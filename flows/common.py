@@ -156,16 +156,16 @@ def portal_write_limit() -> int:
         raise SystemExit(BAD_WRITE_LIMIT.format(raw=raw)) from None
 
 
-def ensure_concurrency_limit(name: str = PORTAL_WRITES, limit: int | None = None) -> None:
+def ensure_concurrency_limit(name: str = PORTAL_WRITES, limit: int | None = None) -> int:
     """Create the global limit on portal writes when it does not exist (a local run's temporary
-    server). Never resizes it: that is the installation's setting, made once by
-    `datos-cali servidor preparar` (`datos_cali_flows.operations`), not by each run's env."""
+    server), and return its size. Never resizes it: that is the installation's setting, made
+    once by `datos-cali servidor preparar` (`datos_cali_flows.operations`), not by each run's env."""
     with get_client(sync_client=True) as client:
         try:
-            client.read_global_concurrency_limit_by_name(name)
+            return client.read_global_concurrency_limit_by_name(name).limit
         except ObjectNotFound:
+            size = limit or portal_write_limit()
             client.create_global_concurrency_limit(
-                GlobalConcurrencyLimitCreate(
-                    name=name, limit=limit or portal_write_limit(), active=True
-                )
+                GlobalConcurrencyLimitCreate(name=name, limit=size, active=True)
             )
+            return size

@@ -11,6 +11,7 @@ final. Writes to portals hold a slot of the global concurrency limit `datos-cali
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 from prefect import flow, task
 from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
@@ -167,13 +168,17 @@ def dataset_task(slug: str) -> DatasetRun:
     `publish_dataset` with its steps called directly — a fraction of the orchestration cost —,
     retried only when transient. The portal-write slot is the sweep's (see `publish_many`)."""
     how = DirectSteps(common.portal_session(), common.ledger(), common.flow_run_id())
-    run = run_sequence(prepare(slug), how)
+    with _sweep_writers:  # no more datasets at once than the sweep holds slots for
+        run = run_sequence(prepare(slug), how)
     if run.transient:
         raise common.TransientFailure(run)
     return run
 
 
 SWEEP_WORKERS = common.portal_write_limit()
+# Set by each sweep to the slots it holds: the server's limit (the installation's setting,
+# `datos-cali servidor preparar`) may be smaller than this worker's DATOS_CALI_PORTAL_WRITES.
+_sweep_writers = threading.BoundedSemaphore(SWEEP_WORKERS)
 
 
 @flow(name="publicar-varios", task_runner=ThreadPoolTaskRunner(max_workers=SWEEP_WORKERS))
@@ -186,11 +191,13 @@ def publish_many(slugs: list[str]) -> list[DatasetRun]:
     A single-dataset run started meanwhile waits for a free slot, as the limit intends. The
     slots are leased (`common.SLOT_LEASE_SECONDS`): a sweep whose host dies gives them back.
     """
+    global _sweep_writers
     common.preflight()
-    common.ensure_concurrency_limit_once()
+    limit = common.ensure_concurrency_limit()  # read each sweep: the operator may resize it
     if not slugs:
         return []
-    width = min(SWEEP_WORKERS, len(slugs))
+    width = min(SWEEP_WORKERS, len(slugs), limit)  # asking for more than the limit is a 422
+    _sweep_writers = threading.BoundedSemaphore(width)
     with concurrency(common.PORTAL_WRITES, occupy=width, lease_duration=common.SLOT_LEASE_SECONDS):
         runs = _sweep(slugs)
     create_table_artifact(

@@ -56,6 +56,45 @@ def test_a_run_with_another_limit_in_its_environment_does_not_change_it(
     assert limit_size() == 2
 
 
+def test_a_sweep_asks_no_more_slots_than_the_limit_and_runs_no_more_datasets_at_once(
+    mini, restore_limit
+):
+    """The installation's limit (1 here) is smaller than the worker's sweep width (4): the
+    sweep takes 1 slot instead of failing with Prefect's 422, and publishes one at a time."""
+    import threading
+
+    from datos_cali import events
+    from datos_cali_flows.publish import SWEEP_WORKERS, publish_many
+
+    assert SWEEP_WORKERS > 1
+    operations.ensure_write_limit(1)
+    slugs = [
+        mini.add(f"imae-barrido-{n}", {"kind": "inbox", "pattern": f"IMAE_{n}*"}) for n in "abc"
+    ]
+    for n in "abc":
+        mini.drop_in_inbox(f"IMAE_{n}.csv")
+    lock, running, most = threading.Lock(), set(), [0]
+
+    def watch(kind: str, data: dict) -> None:
+        if kind != "step" or data["step"] not in ("recover", "finish"):
+            return
+        with lock:
+            if data["step"] == "recover":
+                running.add(data["slug"])
+            else:
+                running.discard(data["slug"])
+            most[0] = max(most[0], len(running))
+
+    stop = events.subscribe(watch)
+    try:
+        runs = publish_many(slugs)
+    finally:
+        stop()
+    assert [r.outcome for r in runs] == ["published"] * 3
+    assert most[0] == 1
+    assert limit_size() == 1
+
+
 def test_secret_blocks_from_the_environment_are_read_by_the_flows(cli, flow_process, monkeypatch):
     monkeypatch.delenv("DATOS_CALI_NO_SECRET_BLOCKS", raising=False)
     for name in ("SOCRATA_KEY_ID", "SOCRATA_USERNAME", "SOCRATA_PASSWORD", "SOCRATA_APP_TOKEN"):
