@@ -23,14 +23,11 @@ import pytest
 
 from datos_cali.deployments import WORK_POOL
 from datos_cali.ledger import open_ledger
-from tests.fixtures import units
 from tests.fixtures.prefect_server import (
     BIN,
-    PREFECT,
-    WORKER_STARTUP_SECONDS,
     create_database,
     make_worker_host,
-    start_service,
+    start_worker,
 )
 
 pytestmark = [pytest.mark.server, pytest.mark.postgres, pytest.mark.slow]
@@ -47,34 +44,6 @@ HEARTBEAT_SECONDS = 30
 WRITES = 2
 WAIT_SECONDS = 420
 FINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
-
-
-def start_queue_worker(server, host, name: str, **extra: str):
-    env = host.env(server, **extra)
-    service = start_service(
-        [
-            str(PREFECT),
-            "worker",
-            "start",
-            "--pool",
-            WORK_POOL,
-            "--work-queue",
-            QUEUE,
-            "--name",
-            name,
-        ],
-        env,
-        host.workdir.parent / f"{name}.log",
-        units.WORKER_UNIT,
-        host.workdir,
-    )
-    deadline = time.monotonic() + WORKER_STARTUP_SECONDS
-    while "started!" not in service.output():
-        if service.process.poll() is not None or time.monotonic() > deadline:
-            service.stop()
-            pytest.fail(f"El worker {name} no arrancó:\n{service.output()}", pytrace=False)
-        time.sleep(0.5)
-    return service
 
 
 def create_run(server, deployment: str, **env: str) -> str:
@@ -146,7 +115,9 @@ def lost(tmp_path_factory, postgres_url, prefect_server, ready):
         "PREFECT_FLOWS_HEARTBEAT_FREQUENCY": str(HEARTBEAT_SECONDS),
     }
     marker = host.workdir.parent / "pausado"
-    worker = start_queue_worker(prefect_server, host, "equipo-perdido", **settings)
+    worker = start_worker(
+        prefect_server, host, "equipo-perdido", "--work-queue", QUEUE, env=settings
+    )
     sweep = create_run(prefect_server, SWEEP, DATOS_CALI_TEST_PAUSE=f"before-ledger:{marker}")
     try:
         wait_for("el barrido llega a la pausa", marker.exists)
@@ -169,7 +140,9 @@ def lost(tmp_path_factory, postgres_url, prefect_server, ready):
     wait_for("los cupos vuelven", lambda: active_slots(prefect_server) == 0, every=2)
     freed_after = time.monotonic() - killed_at
 
-    again = start_queue_worker(prefect_server, host, "equipo-perdido-2", **settings)
+    again = start_worker(
+        prefect_server, host, "equipo-perdido-2", "--work-queue", QUEUE, env=settings
+    )
     try:
         started = time.monotonic()
         next_run = create_run(prefect_server, ONE)

@@ -21,16 +21,13 @@ import pytest
 from datos_cali.deployments import WORK_POOL
 from datos_cali.ledger import open_ledger
 from datos_cali.localportal import LocalPortal
-from tests.fixtures import units
 from tests.fixtures.prefect_server import (
     CHECKOUT,
-    PREFECT,
     PROJECT_ROOT,
-    WORKER_STARTUP_SECONDS,
     WorkerHost,
     create_database,
     make_worker_host,
-    start_service,
+    start_worker,
 )
 
 pytestmark = [pytest.mark.server, pytest.mark.postgres, pytest.mark.slow]
@@ -53,35 +50,6 @@ def keep_only(home) -> None:
     for entry in (home / "datasets").glob("*/*.yaml"):
         if str(entry.relative_to(home / "datasets")) not in KEPT:
             entry.unlink()
-
-
-def start_queue_worker(server, host: WorkerHost, name: str, env: dict[str, str]):
-    service = start_service(
-        [
-            str(PREFECT),
-            "worker",
-            "start",
-            "--pool",
-            WORK_POOL,
-            "--work-queue",
-            QUEUE,
-            "--name",
-            name,
-            "--limit",  # at most two runs at once per worker: the four runs need both
-            "2",
-        ],
-        {**host.env(server, **env), "PREFECT_HOME": str(host.workdir / "prefect")},
-        host.workdir.parent / f"{name}.log",
-        units.WORKER_UNIT,
-        host.workdir,
-    )
-    deadline = time.monotonic() + WORKER_STARTUP_SECONDS
-    while "started!" not in service.output():
-        if service.process.poll() is not None or time.monotonic() > deadline:
-            service.stop()
-            pytest.fail(f"El worker {name} no arrancó:\n{service.output()}", pytrace=False)
-        time.sleep(0.5)
-    return service
 
 
 def create_run(server, deployment: str) -> str:
@@ -124,11 +92,12 @@ def together(tmp_path_factory, postgres_url, prefect_server, ready):
         "CKAN_API_TOKEN": credentials.ckan_token,
     }
     workers = [
-        start_queue_worker(
+        start_worker(
             prefect_server,
             host,
             name,
-            production,
+            *("--work-queue", QUEUE, "--limit", "2"),  # two runs at once per worker: four need both
+            env={**production, "PREFECT_HOME": str(host.workdir / "prefect")},
         )
         for host, name in ((first, "equipo-a"), (second, "equipo-b"))
     ]
