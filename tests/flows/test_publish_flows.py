@@ -11,7 +11,14 @@ from datos_cali.ledger import open_ledger
 pytestmark = pytest.mark.prefect
 
 
-def task_runs_of(flow_run_id: str) -> list[dict]:
+def task_runs_of(flow_run_id: str, settle_seconds: float = 60) -> list[dict]:
+    """A flow run's task runs once the server has recorded all of them as finished.
+
+    The server records task runs from events, in the background (and retries when its SQLite is
+    busy): right after the flow returns, a task may still lack its start time or final state.
+    """
+    import time
+
     from prefect.client.orchestration import get_client
 
     body = {
@@ -20,8 +27,18 @@ def task_runs_of(flow_run_id: str) -> list[dict]:
         "offset": 0,
         "sort": "ID_DESC",
     }
+    deadline = time.monotonic() + settle_seconds
     with get_client(sync_client=True) as client:
-        return client.request("POST", "/task_runs/filter", json=body).json()
+        while True:
+            tasks = client.request("POST", "/task_runs/filter", json=body).json()
+            if all(_recorded(task) for task in tasks) or time.monotonic() > deadline:
+                return tasks
+            time.sleep(0.2)
+
+
+def _recorded(task: dict) -> bool:
+    final = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
+    return task["start_time"] is not None and task["state_type"] in final
 
 
 def artifacts_of(flow_run_id: str) -> list[dict]:

@@ -17,6 +17,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from datos_cali import pipeline
 from datos_cali.ledger import open_ledger
@@ -247,6 +248,10 @@ def test_the_keyboard_alone_signs_in_uploads_and_reads_the_verdict(ventanilla, p
     tab.keyboard.press("Enter")
     tab.wait_for_url("**/inicio")
 
+    # The chooser is intercepted from here on, well before Space opens it: a listener added just
+    # before the key press races the browser's interception (puppeteer#6040) and, on a busy
+    # machine, the chooser opens unseen.
+    tab.on("filechooser", lambda chooser: chooser.set_files(str(IMAE)))
     tab_to(tab, "Revisar y enviar un archivo")
     tab.keyboard.press("Enter")
     tab.wait_for_url("**/enviar")
@@ -255,9 +260,8 @@ def test_the_keyboard_alone_signs_in_uploads_and_reads_the_verdict(ventanilla, p
     chosen = tab.evaluate("document.activeElement.value")
     assert chosen
     tab_to(tab, "archivo")
-    with tab.expect_file_chooser() as chooser:
-        tab.keyboard.press("Space")
-    chooser.value.set_files(str(IMAE))
+    tab.keyboard.press("Space")  # opens the chooser; the listener above picks the file
+    expect(tab.locator("[data-elegido]")).to_have_text(f"Archivo elegido: {IMAE.name}")
     tab_to(tab, "Revisar el archivo")
     tab.keyboard.press("Enter")
     tab.wait_for_url(re.compile(r".*/envios/\d+$"))
