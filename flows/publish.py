@@ -106,6 +106,10 @@ class TaskSteps:
         future = check_task.submit(job, submission)
         return future.result
 
+    def preflight(self, job: Job, targets: list[str]) -> list[TargetResult]:
+        """Plain call, not a task: a read per portal, and no write to retry."""
+        return library.preflight(job, targets, common.portal_session())
+
     def deliver(self, job: Job, submission: Submission, targets: list[str]) -> list[TargetResult]:
         futures = [deliver_task.submit(job, submission, target) for target in targets]
         results = []

@@ -9,6 +9,8 @@ The subset the pipeline and `ckanapi` use, with CKAN's envelopes (`ckan_errors`)
     records_format objects|lists|csv)  datastore_info  resource_view_list
     help_show
     package_search  package_list  current_package_list_with_resources  organization_list
+    organization_list_for_user (the token's user is a sysadmin; anonymous gets [])
+    config_option_list (sysadmins only: how a client tells a sysadmin's token)
     tag_list  status_show  (the catalog reads harvesters use: `ckan_catalog`)
 
 Every action answers POST with a JSON object body (what `ckanapi` sends); the read actions also
@@ -49,6 +51,7 @@ if TYPE_CHECKING:
     from datos_cali.localportal.portal import LocalPortal
 
 PREFIXES = ("/api/3/action/", "/api/action/")
+RUNTIME_OPTIONS = ("ckan.site_title", "ckan.site_description", "ckan.site_about")
 HELP_URL = "{site}/api/3/action/help_show?name={name}"
 
 UNKNOWN_ACTION = "Action name not known: {name}"
@@ -77,6 +80,8 @@ class CkanApi:
             "package_list": (self.package_list, read),
             "current_package_list_with_resources": (self.current_packages, read),
             "organization_list": (self.organization_list, read),
+            "organization_list_for_user": (self.organization_list_for_user, read),
+            "config_option_list": (self.config_option_list, read),
             "tag_list": (self.tag_list, read),
             "status_show": (self.status_show, read),
             "datastore_info": (self.datastore_info, read),
@@ -203,6 +208,24 @@ class CkanApi:
     def organization_list(self, request: Request, data: dict, authorized: bool) -> list:
         with self.store.read() as conn:
             return cat.organization_list(conn, data)
+
+    def organization_list_for_user(self, request: Request, data: dict, authorized: bool) -> list:
+        """The token's user is this portal's sysadmin: every organization, whatever the
+        `permission`; without a valid token, none (CKAN's answer for anonymous)."""
+        if not authorized:
+            return []
+        counted = cs.boolean(data.get("include_dataset_count", False), "include_dataset_count")
+        with self.store.read() as conn:
+            found = cat.organization_list(conn, {"all_fields": True})
+        return [
+            o if counted else {k: v for k, v in o.items() if k != "package_count"} for o in found
+        ]
+
+    def config_option_list(self, request: Request, data: dict, authorized: bool) -> list:
+        """Answered to sysadmins only, as in CKAN (the runtime-editable options)."""
+        if not authorized:
+            raise not_authorized(CANNOT.format(action="config_option_list"))
+        return list(RUNTIME_OPTIONS)
 
     def tag_list(self, request: Request, data: dict, authorized: bool) -> list:
         with self.store.read() as conn:

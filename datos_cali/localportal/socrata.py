@@ -3,6 +3,8 @@
 Handlers are thin: check credentials, parse, call `views`/`rows` inside one transaction, shape
 the answer as Socrata does. What they return (see DESIGN.md, "Socrata facts"):
 
+- `GET /api/users/current.json` answers the key's account (401 without, 403 wrong); an
+  authenticated view read lists the account's `rights` on it (anonymous: `["read"]`);
 - reads of public views need nothing; private views (every new view until
   `setPermission=public.read`, and every working copy) need Basic auth, else 403;
 - every POST/PUT/DELETE needs Basic auth with the API key id/secret: 401 without, 403 wrong —
@@ -61,6 +63,20 @@ BAD_METHOD = "Unknown method {value!r}"
 COPY_IN_PROGRESS = "Copy in progress; repeat the request to get the working copy"
 DUPLICATE_KEY = "Two rows would share the row identifier value: {reason}"
 
+# What an authenticated view read and `/api/users/current.json` carry: the one account of this
+# portal owns every view. Anonymous readers get ["read"].
+OWNER_RIGHTS = [
+    "read", "write", "add", "delete", "grant",
+    "add_column", "remove_column", "update_column", "update_view", "delete_view",
+]  # fmt: skip
+CURRENT_USER = {
+    "id": "dcal-0001",
+    "screenName": "datos-cali",
+    "displayName": "datos-cali (portal local)",
+    "roleName": "administrator",
+    "rights": ["create_datasets", "edit_others_datasets", "manage_users"],
+    "flags": ["admin"],
+}
 _EXPORT_BATCH = 1000
 SODA_HEADER_LIMIT = 4000
 GEOJSON_TYPE = "application/vnd.geo+json; charset=utf-8"
@@ -90,6 +106,7 @@ class SocrataApi:
         rid = "{rowid:[^/]+}"
         return [
             write("POST", "/api/views.json", self.create_view),
+            api("GET", "/api/users/current.json", self.current_user),
             api("GET", "/api/views/{id}.json", self.get_view),
             write("PUT", "/api/views/{id}.json", self.put_view),
             write("DELETE", "/api/views/{id}.json", self.delete_view),
@@ -122,6 +139,12 @@ class SocrataApi:
             raise auth.forbidden(record.id)
         return record
 
+    @staticmethod
+    def _view(record: views.ViewRecord, request: Request) -> dict[str, Any]:
+        """A view as its JSON answers carry it, with what the caller may do on it."""
+        rights = OWNER_RIGHTS if request.note.authenticated else ["read"]
+        return {**views.render(record), "rights": rights}
+
     def _login(self, request: Request) -> None:
         auth.require_login(request, self.portal.credentials)
 
@@ -132,12 +155,17 @@ class SocrataApi:
         with self.store.write() as conn:
             record = views.create(conn, body, self.portal.epoch())
         request.note.dataset_id = record.id
-        return json_response(views.render(record))
+        return json_response(self._view(record, request))
+
+    def current_user(self, request: Request) -> Response:
+        """The account behind the key (what clients call to test a login): 401/403 otherwise."""
+        self._login(request)
+        return json_response(CURRENT_USER)
 
     def get_view(self, request: Request) -> Response:
         with self.store.read() as conn:
             record = self._readable(conn, request)
-        return json_response(views.render(record))
+        return json_response(self._view(record, request))
 
     def put_view(self, request: Request) -> Response:
         self._login(request)
@@ -155,7 +183,7 @@ class SocrataApi:
         body = request.json()
         with self.store.write() as conn:
             record = views.update(conn, self._load(conn, request), body, self.portal.epoch())
-        return json_response(views.render(record))
+        return json_response(self._view(record, request))
 
     def delete_view(self, request: Request) -> Response:
         self._login(request)
@@ -177,7 +205,7 @@ class SocrataApi:
                     return json_response({"message": COPY_IN_PROGRESS}, status=202)
             else:
                 result = views.publish(conn, record, now)
-        return json_response(views.render(result))
+        return json_response(self._view(result, request))
 
     # --- SODA 2 reads ---------------------------------------------------------------------
     def query(self, request: Request) -> Response:

@@ -3,7 +3,8 @@
     prepare → recover → ingest ─┬─ nothing new / source failed ──────────────→ finish
                                 ├─ rejected (contract, personal data) ────────→ finish
                                 └─ check (Great Expectations, if enabled)
-                                   deliver to every target of the catalog ───→ finish
+                                   preflight: may every target be written? ─ no ─→ finish
+                                   deliver to every target of the catalog ───────→ finish
 
 How each step is executed is a `Steps` object's business: `DirectSteps` calls the functions of
 `datos_cali.pipeline.steps` in this process (the library, tests, a sweep's per-dataset task);
@@ -41,6 +42,8 @@ class Steps(Protocol):
 
     def check(self, job: Job, submission: Submission) -> Pending: ...
 
+    def preflight(self, job: Job, targets: list[str]) -> list[TargetResult]: ...
+
     def deliver(
         self, job: Job, submission: Submission, targets: list[str]
     ) -> list[TargetResult]: ...
@@ -66,7 +69,8 @@ def run_sequence(job: Job, how: Steps) -> DatasetRun:
         _announce(job, "check")
         pending = how.check(job, submission)
     _announce(job, "deliver")
-    results = how.deliver(job, submission, [t.portal for t in job.dataset.targets])
+    targets = [t.portal for t in job.dataset.targets]
+    results = how.preflight(job, targets) or how.deliver(job, submission, targets)
     run = steps.summarize(job, submission, results)
     if pending is not None:
         try:
@@ -98,6 +102,9 @@ class DirectSteps:
     def check(self, job: Job, submission: Submission) -> Pending:
         summary = steps.check(job, submission)
         return lambda: summary
+
+    def preflight(self, job: Job, targets: list[str]) -> list[TargetResult]:
+        return steps.preflight(job, targets, self.session)
 
     def deliver(self, job: Job, submission: Submission, targets: list[str]) -> list[TargetResult]:
         return [

@@ -4,6 +4,7 @@
     recover   what the portals received from earlier runs that died before their ledger rows
     ingest    pull the submission → archive its bytes (before anything else) → read → analyse
     check     the Great Expectations suite generated from the contract (auditors' view)
+    preflight every target may be written with this run's credentials, or none is written
     deliver   publish to one target (only what changed; verified)
     finish    the JSON report, one ledger row per target, and tell the source how it ended
 
@@ -54,6 +55,11 @@ EXAMPLES = 5  # rows and values kept per failed expectation
 MISSING = ("None", "<NA>", "nan", "NaT")
 FIRST_ROWS = " (las primeras)"
 UNEXPECTED = "Error inesperado ({kind}); el detalle técnico quedó en el registro de la ejecución."
+WITHHELD = (
+    "No se escribió en este portal porque {refused} no permite escribir con las credenciales de "
+    "esta ejecución (vea su mensaje): un conjunto no se publica en un portal sí y en otro no. "
+    "Corrija las credenciales y vuelva a ejecutar."
+)
 OLDER_THAN_PUBLISHED = (
     "El archivo «{name}» (modificado el {when}) es anterior al último publicado de «{slug}» "
     "(modificado el {then}): no se publicó, para no reemplazar datos más recientes. Si la "
@@ -354,6 +360,48 @@ def _examples(job: Job, submission: Submission, column: str, rows: list) -> list
         positions = [i for i, n in enumerate(typed.row_numbers) if int(n) in wanted]
     values = typed.frame[column].iloc[positions[:EXAMPLES]]
     return ["—" if str(value) in MISSING else analysis.masker(column, value) for value in values]
+
+
+# --- preflight --------------------------------------------------------------------------------
+
+
+def preflight(job: Job, targets: list[str], session: PortalSession) -> list[TargetResult]:
+    """Before the first write to any portal, each target says whether this run's credentials
+    may write there. When one refuses (or has none), no target is written: the dataset is
+    never left published on one portal and not on the other. Returns every target's failed
+    result then, else [] (go on and deliver). A lone target needs no asking: its refusal comes
+    with its first request, before anything is written."""
+    if len(targets) < 2:
+        return []
+    answers = {target: _write_access(job, target, session) for target in targets}
+    refused = [target for target, (_, refusal) in answers.items() if refusal]
+    if not refused:
+        return []
+    withheld = WITHHELD.format(refused=", ".join(refused))
+    return [
+        TargetResult(target, Outcome.FAILED, portal=key, error=refusal or withheld)
+        for target, (key, refusal) in answers.items()
+    ]
+
+
+def _write_access(job: Job, target: str, session: PortalSession) -> tuple[str | None, str | None]:
+    """(the portal instance, why it refuses) — None when it may be written, or cannot tell."""
+    try:
+        portal = session.open(target)
+    except (UnknownName, ModeError) as exc:
+        return None, str(exc)
+    except Exception as exc:  # a misconfigured adapter is not written either
+        return None, UNEXPECTED.format(kind=type(exc).__name__)
+    try:
+        configured = next((t.asset_id for t in job.dataset.targets if t.portal == target), None)
+        asset_id = configured or PublicationState(job.paths.state, portal.key).known_asset(job.slug)
+        portal.check_write_access(asset_id, job.spec)
+    except PortalError as exc:
+        refused = not exc.transient and exc.status in (401, 403)
+        return portal.key, str(exc) if refused else None  # other failures: deliver reports
+    finally:
+        portal.close()
+    return portal.key, None
 
 
 # --- deliver ----------------------------------------------------------------------------------

@@ -133,6 +133,12 @@ class Portal(ABC):
     ) -> WriteResult:
         """Replace all rows so that no reader ever sees a half-replaced dataset."""
 
+    def check_write_access(self, asset_id: str | None, spec: DatasetSpec) -> None:  # noqa: B027
+        """Raise a non-transient `PortalError` (status 401/403) when these credentials may not
+        write the asset (`asset_id`) or create the dataset (None) — asked before a run writes
+        any of its portals, so one portal's refusal leaves the others untouched. Adapters that
+        cannot tell keep this default: their refusal then comes at the first write."""
+
     def reshaped(self, asset_id: str) -> bool:
         """After `update_metadata`: the asset's columns no longer match the spec's, so its rows
         must be replaced whole (through `replace`) rather than changed row by row. Adapters

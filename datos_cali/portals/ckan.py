@@ -126,6 +126,16 @@ ERR_AUTH = (
     "El portal {portal} rechazó el token de API (HTTP 403) al ejecutar {action}. "
     "Revise CKAN_API_TOKEN y los permisos del usuario en la organización."
 )
+ERR_NO_PERMISSION = (
+    "El token de API de {portal} no da permiso para {what} en la organización «{organization}». "
+    "Revise CKAN_API_TOKEN y que su usuario sea editor de esa organización."
+)
+ERR_NO_ORGANIZATION = (
+    "La organización «{organization}» no existe en {portal} y el token de API no es de un "
+    "administrador del sitio, que es quien puede crearla. Pida que la creen o revise "
+    "CKAN_API_TOKEN."
+)
+PERMISSION_WORDS = {"create_dataset": "crear conjuntos", "update_dataset": "actualizar conjuntos"}
 ERR_MISSING = "El conjunto «{asset}» o uno de sus recursos no existe en {portal} (HTTP 404)."
 ERR_REJECTED = "El portal {portal} rechazó {action} (HTTP {status}): {detail}"
 ERR_UNAVAILABLE = (
@@ -255,13 +265,45 @@ class CkanPortal(Portal):
         self._table(spec.slug, spec)
         return spec.slug
 
-    def _ensure_organization(self, spec: DatasetSpec) -> None:
-        try:
-            self._read("organization_show", id=spec.organismo)
+    def check_write_access(self, asset_id: str | None, spec: DatasetSpec) -> None:
+        """CKAN lists the organizations where the token's user holds a permission (all of
+        them for a sysadmin; none for a token it does not recognise, which counts as
+        anonymous). An organization still to be created needs a sysadmin's token, told by
+        `config_option_list`, which CKAN answers to sysadmins only."""
+        permission = "update_dataset" if asset_id else "create_dataset"
+        organization = spec.organismo
+        if asset_id:
+            organization = (self._package(asset_id).get("organization") or {}).get(
+                "name"
+            ) or organization
+        allowed = self._read("organization_list_for_user", permission=permission)
+        if organization in {o.get("name") for o in allowed}:
             return
+        if self._organization_exists(organization):
+            message = ERR_NO_PERMISSION.format(
+                portal=self.target, what=PERMISSION_WORDS[permission], organization=organization
+            )
+            raise PortalError(message, transient=False, status=403)
+        try:  # the run will create the organization: a sysadmin's job (CKAN's default)
+            self._read("config_option_list")  # answered to sysadmins only
         except PortalError as exc:
-            if exc.status != 404:
+            if exc.status != 403:
                 raise
+            message = ERR_NO_ORGANIZATION.format(portal=self.target, organization=organization)
+            raise PortalError(message, transient=False, status=403) from None
+
+    def _organization_exists(self, name: str) -> bool:
+        try:
+            self._read("organization_show", id=name)
+        except PortalError as exc:
+            if exc.status == 404:
+                return False
+            raise
+        return True
+
+    def _ensure_organization(self, spec: DatasetSpec) -> None:
+        if self._organization_exists(spec.organismo):
+            return
         try:
             self._create("organization_create", name=spec.organismo, title=spec.organismo_name)
         except PortalError as exc:

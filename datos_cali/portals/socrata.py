@@ -56,6 +56,10 @@ ERR_PROCESSING = (
     "se intentará de nuevo más tarde."
 )
 ERR_LICENSE = "No se puede publicar en {portal}: {detail}."
+ERR_NO_WRITE = (
+    "La cuenta de {portal} no tiene permiso de escritura en el conjunto {asset} "
+    "(sus permisos: {rights}). Pida a quien administra el conjunto que le dé acceso de edición."
+)
 COUNT_ALIAS = "filas"  # count(*) named explicitly: its default name differs between versions
 PROCESSING_ATTEMPTS = 6
 
@@ -188,6 +192,28 @@ class SocrataPortal(Portal):
         name = body.pop("name")
         view = self._call(self._careful.create, name, **body)
         return view["id"]
+
+    def check_write_access(self, asset_id: str | None, spec: DatasetSpec) -> None:
+        """An existing view lists what this account may do on it (`rights`); for a dataset to
+        be created, the account's own record answers only if the key is accepted."""
+        if asset_id is None:
+            self._call(self._current_user)
+            return
+        view = self._call(self._reads.get_metadata, asset_id, asset=asset_id)
+        rights = view.get("rights")
+        if isinstance(rights, list) and "write" not in rights:
+            message = ERR_NO_WRITE.format(
+                portal=self.target, asset=asset_id, rights=", ".join(rights) or "ninguno"
+            )
+            raise PortalError(message, transient=False, status=403)
+
+    def _current_user(self) -> dict:
+        session = self._reads.session  # sodapy has no call for it; its session has the auth
+        response = session.get(
+            f"{self.base_url}/api/users/current.json", timeout=self._reads.timeout
+        )
+        response.raise_for_status()
+        return response.json()
 
     def update_metadata(self, asset_id: str, spec: DatasetSpec) -> None:
         """Read, compare as Socrata stores it, and PUT only the top-level keys that differ."""

@@ -68,6 +68,15 @@ class PublicationState:
             return None
         return json.loads(path.read_text(encoding="utf-8")).get(slug)
 
+    def known_asset(self, slug: str) -> str | None:
+        """The asset made for `slug` on this portal, created or published (no hashes read)."""
+        manifest_path = self.folder / f"{slug}.json"
+        if found := self.asset_id(slug):
+            return found
+        if manifest_path.exists():
+            return json.loads(manifest_path.read_text(encoding="utf-8"))["asset_id"]
+        return None
+
     def remember_asset(self, slug: str, asset_id: str) -> None:
         """Called right after creation: the asset exists but is not public yet."""
         with self._locked(".assets.lock", wait=60):

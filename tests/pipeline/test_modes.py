@@ -9,7 +9,7 @@ from pydantic import SecretStr
 from datos_cali.ledger import open_ledger
 from datos_cali.localportal import LocalPortal
 from datos_cali.pipeline import run_dataset
-from datos_cali.portals.credentials import SocrataCredentials
+from datos_cali.portals.credentials import CkanCredentials, SocrataCredentials
 from datos_cali.portals.session import PortalSession
 from datos_cali.runmode import Mode, ModeError, current
 from datos_cali.settings import paths
@@ -111,3 +111,43 @@ def test_production_with_refused_credentials_fails_and_writes_nothing(mini, monk
         row.error_message
     )
     assert not (paths().state / "portal").exists()  # no local portal behind its back
+
+
+def test_production_with_one_portal_refused_writes_neither(mini, monkeypatch, tmp_path):
+    """datos.gov.co accepts the key, datos.cali.gov.co refuses its token: asked before the
+    first write, so the accepted portal is not written either."""
+    monkeypatch.setenv("DATOS_CALI_MODE", "produccion")
+    monkeypatch.setenv("DATOS_CALI_DB_URL", f"sqlite:///{tmp_path / 'ledger.db'}")
+    slug = mini.add(
+        "imae-uno-rechaza",
+        {"kind": "inbox", "pattern": "IMAE*"},
+        targets=("datos.gov.co", "datos.cali.gov.co"),
+    )
+    mini.drop_in_inbox()
+    with LocalPortal(tmp_path / "real") as real:
+        domain = real.domain
+        accepted = SocrataCredentials(
+            domain=real.domain,
+            scheme="http",
+            app_token=SecretStr(real.credentials.app_token),
+            key_id=SecretStr(real.credentials.key_id),
+            key_secret=SecretStr(real.credentials.key_secret),
+        )
+        refused = CkanCredentials(url=real.url, api_token=SecretStr("vencido"))
+        credentials = {"datos.gov.co": accepted, "datos.cali.gov.co": refused}
+        with PortalSession(paths().state, credentials) as session, open_ledger() as led:
+            run = run_dataset(slug, session, led)
+            writes = [e for e in real.request_log() if e.method != "GET" and e.status < 400]
+            rows = {row.target: row for row in led.runs(dataset=slug)}
+    assert run.outcome == "failed"
+    # CKAN's reads go by POST too: only its write actions count as writes.
+    assert [e.path for e in writes if not e.path.startswith("/api/3/action/")] == []
+    assert {e.path.rsplit("/", 1)[-1] for e in writes} <= {
+        "organization_list_for_user",
+        "organization_show",
+        "config_option_list",
+    }
+    assert rows["datos.gov.co"].outcome == rows["datos.cali.gov.co"].outcome == "failed"
+    assert rows["datos.gov.co"].portal == f"socrata@{domain}"
+    assert "no permite escribir" in rows["datos.gov.co"].error_message
+    assert "token de API" in rows["datos.cali.gov.co"].error_message

@@ -136,6 +136,21 @@ def test_package_reads_have_ckans_shape_and_order(both):
     both.same_shape("package_search", q="*:*", fq="organization:contratacion-publica", rows=5)
 
 
+def test_the_write_access_reads_have_ckans_shape(both):
+    """What `check_write_access` asks: the organizations the token may publish in, and the
+    sysadmins-only `config_option_list` (answered on both; 403 on both without a token)."""
+    for permission in ("create_dataset", "update_dataset"):
+        local, remote = both.same_shape("organization_list_for_user", permission=permission)
+        owner = prepared(SLUG).spec.organismo
+        assert owner in {o["name"] for o in local} & {o["name"] for o in remote}
+    both.same_shape("config_option_list")
+    statuses = [
+        requests.post(f"{side.site}/api/3/action/config_option_list", json={}, timeout=60)
+        for side in both.sides
+    ]
+    assert [answer.status_code for answer in statuses] == [403, 403]
+
+
 def test_datastore_reads_have_ckans_shape(both):
     tables = [
         next(r["id"] for r in both.call("package_show", id=SLUG)[n]["result"]["resources"])
