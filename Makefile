@@ -26,7 +26,9 @@ $(STAMP): pyproject.toml constraints.txt
 # `systemd-analyze` (verifies the units in ops/systemd; no systemd needs to run), Pango
 # (WeasyPrint's text layout, for the PDF of a dataset's audit page), poppler-utils (pdftoppm:
 # the tests look at that PDF as PNG), Redis (real CKAN needs it: tests/fixtures/ckan.py) and
-# libpq-dev + gcc (CKAN's pinned psycopg2 is built from source in CKAN's own virtualenv).
+# libpq-dev + gcc (CKAN's pinned psycopg2 is built from source in CKAN's own virtualenv), nginx
+# (a real web server writes the access log `datos-cali usage import-logs` reads: its own
+# instance on a free loopback port, tests/usage/test_access_logs.py).
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium fonts-dejavu-core"; \
@@ -37,6 +39,7 @@ system-deps:
 	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
 	[ -f /usr/include/postgresql/libpq-fe.h ] || missing="$$missing libpq-dev"; \
 	command -v gcc >/dev/null 2>&1 || missing="$$missing gcc"; \
+	[ -x /usr/sbin/nginx ] || missing="$$missing nginx-light"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Instalando paquetes de Debian:$$missing"; \
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
