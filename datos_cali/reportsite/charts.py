@@ -36,6 +36,8 @@ MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 72, 20, 20, 64
 LEGEND_HEIGHT = 26
 LINE_HEIGHT = 14  # of a wrapped category label
 MAX_LABEL_LINES = 3
+WORD_OVERFLOW = 2  # characters a whole word may stick out of its slot (5 % of it is margin)
+MIN_WORD_TAIL = 3  # characters at least on the last piece of a hyphenated word
 CHAR_WIDTH = 6.6  # average width of a character at the charts' font size, for wrapping
 MAX_MARKED_POINTS = 60  # beyond this, markers would hide the line; the dashes still tell apart
 MAX_VALUE_LABELS = 24  # bars get their value printed on top while they are this few
@@ -550,7 +552,9 @@ def _chars(count: int, bars: bool) -> int:
 
 def _wrap(label: str, width: int) -> list[str]:
     """`label` in lines of at most `width` characters, broken at spaces and hyphens; past
-    `MAX_LABEL_LINES` the last line ends in «…»."""
+    `MAX_LABEL_LINES` the last line ends in «…». A word a little longer than a line sticks out
+    rather than losing its last letters to a line of their own («(recuperad-» «o)»); a much
+    longer one is hyphenated, leaving at least `MIN_WORD_TAIL` characters on the last piece."""
     words = re.findall(r"[^\s-]+-?|\s+", label)
     lines, line = [], ""
     for word in (w for w in words if not w.isspace()):
@@ -560,9 +564,10 @@ def _wrap(label: str, width: int) -> list[str]:
             line = word
         else:
             line += joiner + word
-        while len(line) > width:
-            lines.append(line[: width - 1] + "-")
-            line = line[width - 1 :]
+        while len(line) > width + WORD_OVERFLOW:  # too long even to stick out a little
+            cut = min(width - 1, len(line) - MIN_WORD_TAIL)
+            lines.append(line[:cut] + "-")
+            line = line[cut:]
     lines.append(line)
     if len(lines) > MAX_LABEL_LINES:
         lines = lines[:MAX_LABEL_LINES]

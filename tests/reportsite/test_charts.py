@@ -225,3 +225,23 @@ def test_line_chart_labels_never_overlap():
     xs = sorted(float(x) for x, y in placed if float(y) == axis_y)
     gaps = [b - a for a, b in itertools.pairwise(xs)]
     assert len(xs) >= 4 and min(gaps) >= len("ago 2021") * 6  # a label's width apart at least
+
+
+def test_a_word_a_little_too_long_is_kept_whole_and_a_long_one_keeps_a_real_tail():
+    """Eight outcomes share the width: «(recuperado)» sticks out by a letter instead of ending
+    as «(recuperad-» over «o)»; a much longer word is hyphenated with ≥ 3 letters after the cut."""
+    categories = ["Publicado", "Publicado (recuperado)", "Sin cambios", "Rechazado"]
+    categories += ["Falló", "Sin archivo nuevo", "Electrificadoraregional", "Otro"]
+    chart = bar_chart(
+        "Resultados",
+        "Ocho resultados.",
+        categories=categories,
+        series=[Series("Ejecuciones", list(range(1, 9)))],
+        x_title="Resultado",
+        y_title="Ejecuciones",
+    )
+    spans = [t.text for t in parse(chart).iter(f"{SVG}tspan")]
+    assert "(recuperado)" in spans
+    cut = [(a, b) for a, b in itertools.pairwise(spans) if a and a.endswith("-")]
+    assert cut and all(len(b) >= 3 for _, b in cut), cut
+    assert "".join(a[:-1] + b for a, b in cut) == "Electrificadoraregional"
