@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_serializer
@@ -29,8 +30,10 @@ class SourceInfo(BaseModel):
     bytes: int
 
 
-class TargetReport(BaseModel):
-    """What happened on one portal."""
+@dataclass
+class TargetReport:
+    """What happened on one portal: what a delivery returns, and what the report keeps (one
+    type for both, so a field added to one cannot be forgotten in the other)."""
 
     target: str
     outcome: Outcome
@@ -43,10 +46,10 @@ class TargetReport(BaseModel):
     rows_sent: int = 0
     requests: int = 0
     bytes_sent: int = 0
-    request_ids: list[str] = Field(default_factory=list)
+    request_ids: list[str] = field(default_factory=list)
     error: str | None = None
     transient: bool = False
-    timings: dict[str, float] = Field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 class RunReport(BaseModel):

@@ -30,7 +30,7 @@ from datos_cali.pipeline import (
     Job,
     LastPublication,
     Submission,
-    TargetResult,
+    TargetReport,
     prepare,
     run_sequence,
 )
@@ -59,7 +59,7 @@ def check_task(job: Job, submission: Submission) -> dict:
 
 
 @task(name="publicar-en-portal", **common.RETRY_TRANSIENT, cache_policy=NO_CACHE)
-def deliver_task(job: Job, submission: Submission, target: str) -> TargetResult:
+def deliver_task(job: Job, submission: Submission, target: str) -> TargetReport:
     with concurrency(common.PORTAL_WRITES, occupy=1, lease_duration=common.SLOT_LEASE_SECONDS):
         result = library.deliver(
             job,
@@ -106,11 +106,11 @@ class TaskSteps:
         future = check_task.submit(job, submission)
         return future.result
 
-    def preflight(self, job: Job, targets: list[str]) -> list[TargetResult]:
+    def preflight(self, job: Job, targets: list[str]) -> list[TargetReport]:
         """Plain call, not a task: a read per portal, and no write to retry."""
         return library.preflight(job, targets, common.portal_session())
 
-    def deliver(self, job: Job, submission: Submission, targets: list[str]) -> list[TargetResult]:
+    def deliver(self, job: Job, submission: Submission, targets: list[str]) -> list[TargetReport]:
         futures = [deliver_task.submit(job, submission, target) for target in targets]
         results = []
         for future, target in zip(futures, targets, strict=True):
@@ -119,7 +119,7 @@ class TaskSteps:
             except common.TransientFailure as exc:  # retries ran out: report the last attempt
                 results.append(exc.result)
             except Exception as exc:
-                results.append(TargetResult(target, Outcome.FAILED, error=str(exc)))
+                results.append(TargetReport(target, Outcome.FAILED, error=str(exc)))
         return results
 
     def finish(self, job: Job, run: DatasetRun, submission: Submission | None) -> DatasetRun:

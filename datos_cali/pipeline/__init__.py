@@ -12,7 +12,7 @@ from datos_cali.pipeline.steps import (
     Job,
     LastPublication,
     Submission,
-    TargetResult,
+    TargetReport,
     gx_enabled,
     prepare,
 )
@@ -24,7 +24,7 @@ __all__ = [
     "LastPublication",
     "Steps",
     "Submission",
-    "TargetResult",
+    "TargetReport",
     "gx_enabled",
     "prepare",
     "run_dataset",

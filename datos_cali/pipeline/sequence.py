@@ -23,7 +23,7 @@ from datos_cali import events
 from datos_cali.catalog import Catalog
 from datos_cali.ledger import Ledger
 from datos_cali.pipeline import steps
-from datos_cali.pipeline.steps import DatasetRun, Job, LastPublication, Submission, TargetResult
+from datos_cali.pipeline.steps import DatasetRun, Job, LastPublication, Submission, TargetReport
 from datos_cali.portals.session import PortalSession
 from datos_cali.settings import Paths
 from datos_cali.sources import NothingNew, SourceError
@@ -42,11 +42,11 @@ class Steps(Protocol):
 
     def check(self, job: Job, submission: Submission) -> Pending: ...
 
-    def preflight(self, job: Job, targets: list[str]) -> list[TargetResult]: ...
+    def preflight(self, job: Job, targets: list[str]) -> list[TargetReport]: ...
 
     def deliver(
         self, job: Job, submission: Submission, targets: list[str]
-    ) -> list[TargetResult]: ...
+    ) -> list[TargetReport]: ...
 
     def finish(self, job: Job, run: DatasetRun, submission: Submission | None) -> DatasetRun: ...
 
@@ -103,10 +103,10 @@ class DirectSteps:
         summary = steps.check(job, submission)
         return lambda: summary
 
-    def preflight(self, job: Job, targets: list[str]) -> list[TargetResult]:
+    def preflight(self, job: Job, targets: list[str]) -> list[TargetReport]:
         return steps.preflight(job, targets, self.session)
 
-    def deliver(self, job: Job, submission: Submission, targets: list[str]) -> list[TargetResult]:
+    def deliver(self, job: Job, submission: Submission, targets: list[str]) -> list[TargetReport]:
         return [
             steps.deliver(job, submission, target, self.session, self.ledger, self.flow_run_id)
             for target in targets

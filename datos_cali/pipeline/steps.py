@@ -110,25 +110,6 @@ class Submission:
 
 
 @dataclass
-class TargetResult:
-    target: str
-    outcome: Outcome
-    portal: str | None = None  # the instance written: `socrata@www.datos.gov.co`, `…@local`
-    asset_id: str | None = None
-    url: str | None = None
-    created: int = 0
-    updated: int = 0
-    deleted: int = 0
-    rows_sent: int = 0
-    requests: int = 0
-    bytes_sent: int = 0
-    request_ids: list[str] = field(default_factory=list)
-    error: str | None = None
-    transient: bool = False
-    timings: dict[str, float] = field(default_factory=dict)
-
-
-@dataclass
 class DatasetRun:
     slug: str
     run_id: str
@@ -136,7 +117,7 @@ class DatasetRun:
     rows: int | None = None
     errors: int = 0
     warnings: int = 0
-    targets: list[TargetResult] = field(default_factory=list)
+    targets: list[TargetReport] = field(default_factory=list)
     message: str | None = None
     report_path: str | None = None
     source_sha256: str | None = None
@@ -365,7 +346,7 @@ def _examples(job: Job, submission: Submission, column: str, rows: list) -> list
 # --- preflight --------------------------------------------------------------------------------
 
 
-def preflight(job: Job, targets: list[str], session: PortalSession) -> list[TargetResult]:
+def preflight(job: Job, targets: list[str], session: PortalSession) -> list[TargetReport]:
     """Before the first write to any portal, each target says whether this run's credentials
     may write there. When one refuses (or has none), no target is written: the dataset is
     never left published on one portal and not on the other. Returns every target's failed
@@ -379,7 +360,7 @@ def preflight(job: Job, targets: list[str], session: PortalSession) -> list[Targ
         return []
     withheld = WITHHELD.format(refused=", ".join(refused))
     return [
-        TargetResult(target, Outcome.FAILED, portal=key, error=refusal or withheld)
+        TargetReport(target, Outcome.FAILED, portal=key, error=refusal or withheld)
         for target, (key, refusal) in answers.items()
     ]
 
@@ -414,7 +395,7 @@ def deliver(
     session: PortalSession,
     ledger: Ledger | None = None,
     flow_run_id: str | None = None,
-) -> TargetResult:
+) -> TargetReport:
     """Publish to one target; failures become a `failed` result instead of an exception.
 
     With `ledger`, this run's intent is written ahead of its first portal write (`recovery`)."""
@@ -422,11 +403,11 @@ def deliver(
     try:
         portal = session.open(target)
     except UnknownName as exc:  # the catalog names a portal no adapter answers to
-        return TargetResult(target, Outcome.FAILED, error=str(exc))
+        return TargetReport(target, Outcome.FAILED, error=str(exc))
     except ModeError as exc:  # production without this portal's credentials
-        return TargetResult(target, Outcome.FAILED, error=str(exc))
+        return TargetReport(target, Outcome.FAILED, error=str(exc))
     except Exception as exc:  # a misconfigured adapter fails this target only
-        return TargetResult(
+        return TargetReport(
             target, Outcome.FAILED, error=UNEXPECTED.format(kind=type(exc).__name__)
         )
     configured = next((t.asset_id for t in job.dataset.targets if t.portal == target), None)
@@ -452,7 +433,7 @@ def deliver(
             source_sha256=submission.sha256,
             on_plan=write_ahead,
         )
-        result = TargetResult(
+        result = TargetReport(
             target=target,
             portal=portal.key,
             outcome=outcome.outcome,
@@ -465,11 +446,11 @@ def deliver(
             timings=outcome.timings,
         )
     except PortalError as exc:
-        result = TargetResult(target, Outcome.FAILED, error=str(exc), transient=exc.transient)
+        result = TargetReport(target, Outcome.FAILED, error=str(exc), transient=exc.transient)
     except DatasetBusy as exc:
-        result = TargetResult(target, Outcome.FAILED, error=str(exc), transient=True)
+        result = TargetReport(target, Outcome.FAILED, error=str(exc), transient=True)
     except Exception as exc:  # a bug must not hide the other target's result
-        result = TargetResult(
+        result = TargetReport(
             target, Outcome.FAILED, error=UNEXPECTED.format(kind=type(exc).__name__)
         )
     finally:
@@ -488,7 +469,7 @@ def deliver(
 def summarize(
     job: Job,
     submission: Submission | None,
-    targets: list[TargetResult],
+    targets: list[TargetReport],
     *,
     outcome: Outcome | None = None,
     message: str | None = None,
@@ -622,7 +603,7 @@ def run_report(job: Job, run: DatasetRun, submission: Submission | None) -> RunR
         score_details=_score_details(result),
         overall=result.overall if result else None,
         expectations=run.expectations,
-        targets=[TargetReport(**vars(t)) for t in run.targets],
+        targets=run.targets,
         timings=job.timings,
     )
 

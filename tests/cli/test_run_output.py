@@ -15,7 +15,7 @@ from datos_cali.cli import run as run_cli
 from datos_cali.cli.local_links import LocalLinks
 from datos_cali.localportal import LocalPortal
 from datos_cali.outcomes import Outcome
-from datos_cali.pipeline.steps import DatasetRun, TargetResult
+from datos_cali.pipeline.steps import DatasetRun, TargetReport
 
 ROOT = Path(__file__).resolve().parents[2]
 MINIMAL_PDF = (
@@ -110,8 +110,8 @@ def test_rows_are_never_added_up_across_portals(capsys):
         rows=1320,
         organismo="salud",
         targets=[
-            TargetResult("datos.gov.co", Outcome.PUBLISHED, created=1320),
-            TargetResult("datos.cali.gov.co", Outcome.UNCHANGED),
+            TargetReport("datos.gov.co", Outcome.PUBLISHED, created=1320),
+            TargetReport("datos.cali.gov.co", Outcome.UNCHANGED),
         ],
     )
     run_cli._print_summary([run])
