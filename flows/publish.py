@@ -106,9 +106,9 @@ class TaskSteps:
         future = check_task.submit(job, submission)
         return future.result
 
-    def preflight(self, job: Job, targets: list[str]) -> list[TargetReport]:
+    def write_access(self, job: Job, targets: list[str]) -> list[TargetReport]:
         """Plain call, not a task: a read per portal, and no write to retry."""
-        return library.preflight(job, targets, common.portal_session())
+        return library.write_access(job, targets, common.portal_session())
 
     def deliver(self, job: Job, submission: Submission, targets: list[str]) -> list[TargetReport]:
         futures = [deliver_task.submit(job, submission, target) for target in targets]

@@ -3,7 +3,7 @@
     prepare → recover → ingest ─┬─ nothing new / source failed ──────────────→ finish
                                 ├─ rejected (contract, personal data) ────────→ finish
                                 └─ check (Great Expectations, if enabled)
-                                   preflight: may every target be written? ─ no ─→ finish
+                                   write access: may every target be written? ─ no → finish
                                    deliver to every target of the catalog ───────→ finish
 
 How each step is executed is a `Steps` object's business: `DirectSteps` calls the functions of
@@ -42,7 +42,7 @@ class Steps(Protocol):
 
     def check(self, job: Job, submission: Submission) -> Pending: ...
 
-    def preflight(self, job: Job, targets: list[str]) -> list[TargetReport]: ...
+    def write_access(self, job: Job, targets: list[str]) -> list[TargetReport]: ...
 
     def deliver(
         self, job: Job, submission: Submission, targets: list[str]
@@ -70,7 +70,7 @@ def run_sequence(job: Job, how: Steps) -> DatasetRun:
         pending = how.check(job, submission)
     _announce(job, "deliver")
     targets = [t.portal for t in job.dataset.targets]
-    results = how.preflight(job, targets) or how.deliver(job, submission, targets)
+    results = how.write_access(job, targets) or how.deliver(job, submission, targets)
     run = steps.summarize(job, submission, results)
     if pending is not None:
         try:
@@ -103,8 +103,8 @@ class DirectSteps:
         summary = steps.check(job, submission)
         return lambda: summary
 
-    def preflight(self, job: Job, targets: list[str]) -> list[TargetReport]:
-        return steps.preflight(job, targets, self.session)
+    def write_access(self, job: Job, targets: list[str]) -> list[TargetReport]:
+        return steps.write_access(job, targets, self.session)
 
     def deliver(self, job: Job, submission: Submission, targets: list[str]) -> list[TargetReport]:
         return [

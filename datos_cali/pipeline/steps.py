@@ -1,12 +1,12 @@
 """The steps of one dataset's run, as plain functions with typed inputs and outputs.
 
-    prepare   the dataset's catalog entry, contract and portal spec → a `Job`
-    recover   what the portals received from earlier runs that died before their ledger rows
-    ingest    pull the submission → archive its bytes (before anything else) → read → analyse
-    check     the Great Expectations suite generated from the contract (auditors' view)
-    preflight every target may be written with this run's credentials, or none is written
-    deliver   publish to one target (only what changed; verified)
-    finish    the JSON report, one ledger row per target, and tell the source how it ended
+    prepare       the dataset's catalog entry, contract and portal spec → a `Job`
+    recover       what the portals received from earlier runs that died before their ledger rows
+    ingest        pull the submission → archive its bytes (before anything else) → read → analyse
+    check         the Great Expectations suite generated from the contract (auditors' view)
+    write_access  may every target be written with this run's credentials? Else none is
+    deliver       publish to one target (only what changed; verified)
+    finish        the JSON report, one ledger row per target, and tell the source how it ended
 
 The order they run in, and what stops a run early, is `datos_cali.pipeline.sequence`: these
 functions never call each other, so the flows can run each one as a Prefect task.
@@ -343,10 +343,10 @@ def _examples(job: Job, submission: Submission, column: str, rows: list) -> list
     return ["—" if str(value) in MISSING else analysis.masker(column, value) for value in values]
 
 
-# --- preflight --------------------------------------------------------------------------------
+# --- write access -----------------------------------------------------------------------------
 
 
-def preflight(job: Job, targets: list[str], session: PortalSession) -> list[TargetReport]:
+def write_access(job: Job, targets: list[str], session: PortalSession) -> list[TargetReport]:
     """Before the first write to any portal, each target says whether this run's credentials
     may write there. When one refuses (or has none), no target is written: the dataset is
     never left published on one portal and not on the other. Returns every target's failed
