@@ -14,19 +14,39 @@ import atexit
 import os
 import threading
 
+from prefect.automations import Automation
 from prefect.blocks.system import Secret
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
 from prefect.context import get_run_context
 from prefect.exceptions import ObjectNotFound
-from prefect.settings import PREFECT_API_URL
+from prefect.settings import PREFECT_API_URL, get_current_settings
 
 from datos_cali.ledger import Ledger, open_ledger
 from datos_cali.portals.credentials import SecretLookupError
 from datos_cali.portals.session import PortalSession
+from datos_cali.runmode import Mode, ModeError
+from datos_cali.runmode import current as current_mode
 from datos_cali.settings import paths
 
 PORTAL_WRITES = "datos-cali-portal-writes"
+CRASH_AUTOMATION = "datos-cali: ejecuciones sin latido → CRASHED"
+MISSED_HEARTBEATS = 3  # heartbeats missed in a row before a run is declared crashed
+NO_CRASH_WATCH = (
+    "El servidor de Prefect no tiene activa la automatización «{name}»: una ejecución cuyo "
+    "equipo se pierda quedaría «en curso» para siempre. Ejecute «datos-cali servidor preparar»."
+)
+NO_HEARTBEATS = (
+    "Este equipo no envía latidos de sus ejecuciones (PREFECT_FLOWS_HEARTBEAT_FREQUENCY vacía): "
+    "si se pierde, la ejecución quedaría «en curso» para siempre. Defínala en {expected} s, "
+    "como donde se ejecutó «datos-cali servidor preparar»."
+)
+SLOW_HEARTBEATS = (
+    "Este equipo envía un latido cada {mine} s, pero el servidor marca como fallida (CRASHED) "
+    "una ejecución sin latido durante {window} s: marcaría ejecuciones vivas. Defina "
+    "PREFECT_FLOWS_HEARTBEAT_FREQUENCY={expected} en este equipo, o vuelva a ejecutar "
+    "«datos-cali servidor preparar» con la frecuencia nueva."
+)
 DEFAULT_PORTAL_WRITES = 4
 BAD_WRITE_LIMIT = "DATOS_CALI_PORTAL_WRITES debe ser un número entero positivo, no «{raw}»."
 
@@ -81,9 +101,32 @@ def _secret(name: str) -> str | None:
 def preflight() -> None:
     """Open the portal session and the ledger before anything is read or written, so a run the
     installation is not ready for (production mode without credentials or `DATOS_CALI_DB_URL`,
-    a Secret block that cannot be read) fails at once with the reason, in Spanish."""
+    a Secret block that cannot be read, heartbeats the server's crash automation does not
+    expect) fails at once with the reason, in Spanish."""
     portal_session()
     ledger()
+    if current_mode() == Mode.PRODUCTION:
+        check_heartbeats()
+
+
+def check_heartbeats() -> None:
+    """The crash automation (`datos-cali servidor preparar`) marks a run CRASHED after
+    MISSED_HEARTBEATS of the periods it was made for. A process sending none would stay
+    RUNNING forever when its host dies; one sending them less often would be marked CRASHED
+    while alive. Either is said here, before the run starts."""
+    try:
+        automation = Automation.read(name=CRASH_AUTOMATION)
+    except ValueError:  # Prefect: "Automation with name … not found"
+        automation = None
+    if automation is None or not automation.enabled:
+        raise ModeError(NO_CRASH_WATCH.format(name=CRASH_AUTOMATION))
+    window = int(automation.trigger.within.total_seconds())
+    expected = window // MISSED_HEARTBEATS
+    mine = get_current_settings().flows.heartbeat_frequency
+    if mine is None:
+        raise ModeError(NO_HEARTBEATS.format(expected=expected))
+    if mine > expected:
+        raise ModeError(SLOW_HEARTBEATS.format(mine=mine, window=window, expected=expected))
 
 
 def portal_session() -> PortalSession:

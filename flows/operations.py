@@ -32,14 +32,17 @@ from prefect.events.schemas.events import ResourceSpecification
 from prefect.exceptions import ObjectNotFound
 from prefect.settings import get_current_settings
 
-from datos_cali_flows.common import PORTAL_WRITES, portal_write_limit
+from datos_cali_flows.common import (
+    CRASH_AUTOMATION,
+    MISSED_HEARTBEATS,
+    PORTAL_WRITES,
+    portal_write_limit,
+)
 
-CRASH_AUTOMATION = "datos-cali: ejecuciones sin latido → CRASHED"
 CRASH_MESSAGE = (
     "El equipo que ejecutaba este flujo dejó de enviar latidos (equipo perdido o proceso "
     "terminado); la próxima ejecución del conjunto registra lo que el portal recibió."
 )
-MISSED_HEARTBEATS = 3  # heartbeats missed in a row before a run is declared crashed
 FINAL_EVENTS = (
     "prefect.flow-run.Completed",
     "prefect.flow-run.Failed",

@@ -4,11 +4,14 @@ window; Secret blocks come from the environment and the flows read them back."""
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 from prefect.automations import Automation
 from prefect.client.orchestration import get_client
 from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
+from datos_cali.runmode import ModeError
 from datos_cali_flows import common, operations
 
 pytestmark = pytest.mark.prefect
@@ -117,3 +120,64 @@ def test_secrets_without_credentials_in_the_environment_is_a_clear_error(cli, mo
     result = cli("servidor", "secretos")
     assert result.exit_code == 2
     assert "No hay credenciales en el entorno" in result.output
+
+
+@pytest.fixture
+def watched(flow_process):
+    """The crash automation made for 30-second heartbeats; removed afterwards."""
+    operations.ensure_crash_automation(30)
+    yield
+    Automation.read(name=common.CRASH_AUTOMATION).delete()
+
+
+@pytest.mark.parametrize("seconds", [30, 31, 180, None])
+def test_a_production_run_checks_its_heartbeats_against_the_servers_watch(watched, seconds):
+    """Prepared for 30 s (CRASHED after 90 s without one): a process sending them every 30 s
+    may run; one sending them less often would be marked CRASHED alive, and one sending none
+    would stay RUNNING forever if its host died — both are said before the run starts."""
+    with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: seconds}):
+        if seconds == 30:
+            common.check_heartbeats()
+            return
+        with pytest.raises(ModeError) as caught:
+            common.check_heartbeats()
+    said = str(caught.value)
+    if seconds is None:
+        assert "no envía latidos" in said and "en 30 s" in said
+    else:
+        assert f"un latido cada {seconds} s" in said and "durante 90 s" in said
+        assert "PREFECT_FLOWS_HEARTBEAT_FREQUENCY=30" in said
+
+
+def test_a_production_run_without_the_crash_watch_is_refused(flow_process):
+    with contextlib.suppress(ValueError):  # not made yet in this session
+        Automation.read(name=common.CRASH_AUTOMATION).delete()
+    with pytest.raises(ModeError, match="datos-cali servidor preparar"):
+        common.check_heartbeats()
+
+
+def test_the_flows_preflight_checks_the_watch_in_production_only(
+    flow_process, monkeypatch, tmp_path
+):
+    with contextlib.suppress(ValueError):
+        Automation.read(name=common.CRASH_AUTOMATION).delete()
+    common.close()  # the next preflight opens this environment's session and ledger
+    monkeypatch.setenv("DATOS_CALI_DB_URL", f"sqlite:///{tmp_path / 'registro.db'}")
+    for name, value in {
+        "DATOS_CALI_NO_SECRET_BLOCKS": "1",
+        "SOCRATA_DOMAIN": "datos.example.org",
+        "SOCRATA_KEY_ID": "id",
+        "SOCRATA_KEY_SECRET": "secreto",
+        "CKAN_URL": "https://ckan.example.org",
+        "CKAN_API_TOKEN": "token",
+    }.items():
+        monkeypatch.setenv(name, value)
+    try:
+        monkeypatch.setenv("DATOS_CALI_MODE", "local")
+        common.preflight()  # local: no watch needed
+        common.close()
+        monkeypatch.setenv("DATOS_CALI_MODE", "produccion")
+        with pytest.raises(ModeError, match="no tiene activa la automatización"):
+            common.preflight()
+    finally:
+        common.close()

@@ -12,6 +12,7 @@ each with its flow run, and no write-ahead intent may be left without its outcom
 from __future__ import annotations
 
 import shutil
+import subprocess
 import time
 import uuid
 from collections import Counter
@@ -22,6 +23,7 @@ from datos_cali.deployments import WORK_POOL
 from datos_cali.ledger import open_ledger
 from datos_cali.localportal import LocalPortal
 from tests.fixtures.prefect_server import (
+    BIN,
     CHECKOUT,
     PROJECT_ROOT,
     WorkerHost,
@@ -44,6 +46,7 @@ TARGETS = {"datos.gov.co", "datos.cali.gov.co"}
 WAIT_SECONDS = 900
 FINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
 LOCK_ERROR = "Otra ejecución está publicando"
+HEARTBEAT_SECONDS = "30"
 
 
 def keep_only(home) -> None:
@@ -63,6 +66,19 @@ def create_run(server, deployment: str) -> str:
 def together(tmp_path_factory, postgres_url, prefect_server, ready):
     made = prefect_server.cli("work-queue", "create", QUEUE, "--pool", WORK_POOL)
     assert made.returncode == 0, made.stdout + made.stderr
+    # The operator's step, with the heartbeat the workers use: production runs refuse to start
+    # where the server's crash automation expects other heartbeats.
+    operator = prefect_server.env(
+        DATOS_CALI_PORTAL_WRITES="2", PREFECT_FLOWS_HEARTBEAT_FREQUENCY=HEARTBEAT_SECONDS
+    )
+    prepared = subprocess.run(
+        [str(BIN / "datos-cali"), "servidor", "preparar"],
+        env=operator,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert prepared.returncode == 0, prepared.stdout + prepared.stderr
     root = tmp_path_factory.mktemp("dos-equipos")
     ledger = create_database(postgres_url, f"ledger_{uuid.uuid4().hex[:8]}")
     first = make_worker_host(root / "equipo-a", ledger, prefect_server)  # fills the inboxes
@@ -81,6 +97,7 @@ def together(tmp_path_factory, postgres_url, prefect_server, ready):
     credentials = portal.credentials
     production = {
         "DATOS_CALI_MODE": "produccion",
+        "PREFECT_FLOWS_HEARTBEAT_FREQUENCY": HEARTBEAT_SECONDS,
         "DATOS_CALI_GX": "0",
         "DATOS_CALI_RETRY_DELAYS": "0,0,0",
         "SOCRATA_DOMAIN": portal.domain,
