@@ -170,6 +170,23 @@ def test_writes_without_a_valid_login_are_a_spanish_credentials_error(recorded):
     portal.close()
 
 
+def test_write_access_reads_the_views_rights_as_socrata_lists_them(run, recorded):
+    """A view lists what the requesting account may do on it ([create]'s `rights`): the
+    owner's list lets the run write; an account that may only read is refused before any
+    write, in Spanish, naming what it may do."""
+    first = run.publish("vacunacion-covid19")
+    spec = prepared("vacunacion-covid19").spec
+    before = len(recorded.seen)
+    run.portal.check_write_access(first.asset_id, spec)
+    recorded.views[first.asset_id]["rights"] = ["read"]
+    with pytest.raises(PortalError) as refused:
+        run.portal.check_write_access(first.asset_id, spec)
+    assert refused.value.status == 403 and not refused.value.transient
+    assert "no tiene permiso de escritura" in str(refused.value)
+    assert "(sus permisos: read)" in str(refused.value)
+    assert [s.method for s in recorded.seen[before:]] == ["GET", "GET"]
+
+
 def test_a_missing_dataset_is_a_spanish_not_found_error(recorded):
     portal = _adapter(recorded)
     with pytest.raises(PortalError) as missing:
