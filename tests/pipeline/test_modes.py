@@ -93,12 +93,8 @@ def test_production_with_refused_credentials_fails_and_writes_nothing(mini, monk
     mini.drop_in_inbox()
     with LocalPortal(tmp_path / "otro-portal") as real:
         domain = real.domain
-        wrong = SocrataCredentials(
-            domain=real.domain,
-            scheme="http",
-            app_token=SecretStr(real.credentials.app_token),
-            key_id=SecretStr(real.credentials.key_id),
-            key_secret=SecretStr("no-es-la-clave"),
+        wrong = SocrataCredentials.for_local(real).model_copy(
+            update={"key_secret": SecretStr("no-es-la-clave")}
         )
         with PortalSession(paths().state, {"datos.gov.co": wrong}) as session, open_ledger() as led:
             run = run_dataset(slug, session, led)
@@ -126,13 +122,7 @@ def test_production_with_one_portal_refused_writes_neither(mini, monkeypatch, tm
     mini.drop_in_inbox()
     with LocalPortal(tmp_path / "real") as real:
         domain = real.domain
-        accepted = SocrataCredentials(
-            domain=real.domain,
-            scheme="http",
-            app_token=SecretStr(real.credentials.app_token),
-            key_id=SecretStr(real.credentials.key_id),
-            key_secret=SecretStr(real.credentials.key_secret),
-        )
+        accepted = SocrataCredentials.for_local(real)
         refused = CkanCredentials(url=real.url, api_token=SecretStr("vencido"))
         credentials = {"datos.gov.co": accepted, "datos.cali.gov.co": refused}
         with PortalSession(paths().state, credentials) as session, open_ledger() as led:

@@ -23,16 +23,8 @@ def refused_adapter(publisher) -> Portal:
     """An adapter for the publisher's own portal with a wrong secret."""
     if publisher.target == PortalName.DATOS_CALI:
         return CkanPortal(CkanCredentials(url=publisher.site, api_token=SecretStr(WRONG)))
-    right = publisher.local.credentials
-    return SocrataPortal(
-        SocrataCredentials(
-            domain=publisher.local.domain,
-            scheme="http",
-            app_token=SecretStr(right.app_token),
-            key_id=SecretStr(right.key_id),
-            key_secret=SecretStr(WRONG),
-        )
-    )
+    right = SocrataCredentials.for_local(publisher.local)
+    return SocrataPortal(right.model_copy(update={"key_secret": SecretStr(WRONG)}))
 
 
 def test_the_publishers_credentials_may_create_and_then_update(any_publisher):

@@ -24,9 +24,9 @@ import pytest
 from datos_cali.deployments import WORK_POOL
 from datos_cali.ledger import open_ledger
 from tests.fixtures.prefect_server import (
-    BIN,
     create_database,
     make_worker_host,
+    prepare_server,
     start_worker,
 )
 
@@ -86,22 +86,9 @@ def active_slots(server) -> int:
 
 @pytest.fixture(scope="module")
 def lost(tmp_path_factory, postgres_url, prefect_server, ready):
-    import subprocess
-
     made = prefect_server.cli("work-queue", "create", QUEUE, "--pool", WORK_POOL)
     assert made.returncode == 0, made.stdout + made.stderr
-    operator = prefect_server.env(
-        DATOS_CALI_PORTAL_WRITES=str(WRITES),
-        PREFECT_FLOWS_HEARTBEAT_FREQUENCY=str(HEARTBEAT_SECONDS),
-    )
-    prepared = subprocess.run(
-        [str(BIN / "datos-cali"), "servidor", "preparar"],
-        env=operator,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert prepared.returncode == 0, prepared.stdout + prepared.stderr
+    prepared = prepare_server(prefect_server, writes=WRITES, heartbeat_seconds=HEARTBEAT_SECONDS)
 
     ledger = create_database(postgres_url, f"ledger_{uuid.uuid4().hex[:8]}")
     host = make_worker_host(tmp_path_factory.mktemp("perdido"), ledger, prefect_server)
@@ -162,7 +149,7 @@ def lost(tmp_path_factory, postgres_url, prefect_server, ready):
         f"cupos libres a los {freed_after:.0f} s; la siguiente ejecución tardó {next_seconds:.0f} s"
     )
     return {
-        "prepared": prepared.stdout,
+        "prepared": prepared,
         "sweep": sweep,
         "slots_before": slots_before,
         "crashed_after": crashed_after,

@@ -12,7 +12,6 @@ each with its flow run, and no write-ahead intent may be left without its outcom
 from __future__ import annotations
 
 import shutil
-import subprocess
 import time
 import uuid
 from collections import Counter
@@ -23,12 +22,12 @@ from datos_cali.deployments import WORK_POOL
 from datos_cali.ledger import open_ledger
 from datos_cali.localportal import LocalPortal
 from tests.fixtures.prefect_server import (
-    BIN,
     CHECKOUT,
     PROJECT_ROOT,
     WorkerHost,
     create_database,
     make_worker_host,
+    prepare_server,
     start_worker,
 )
 
@@ -46,7 +45,7 @@ TARGETS = {"datos.gov.co", "datos.cali.gov.co"}
 WAIT_SECONDS = 900
 FINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
 LOCK_ERROR = "Otra ejecución está publicando"
-HEARTBEAT_SECONDS = "30"
+HEARTBEAT_SECONDS = 30
 
 
 def keep_only(home) -> None:
@@ -68,17 +67,7 @@ def together(tmp_path_factory, postgres_url, prefect_server, ready):
     assert made.returncode == 0, made.stdout + made.stderr
     # The operator's step, with the heartbeat the workers use: production runs refuse to start
     # where the server's crash automation expects other heartbeats.
-    operator = prefect_server.env(
-        DATOS_CALI_PORTAL_WRITES="2", PREFECT_FLOWS_HEARTBEAT_FREQUENCY=HEARTBEAT_SECONDS
-    )
-    prepared = subprocess.run(
-        [str(BIN / "datos-cali"), "servidor", "preparar"],
-        env=operator,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert prepared.returncode == 0, prepared.stdout + prepared.stderr
+    prepare_server(prefect_server, writes=2, heartbeat_seconds=HEARTBEAT_SECONDS)
     root = tmp_path_factory.mktemp("dos-equipos")
     ledger = create_database(postgres_url, f"ledger_{uuid.uuid4().hex[:8]}")
     first = make_worker_host(root / "equipo-a", ledger, prefect_server)  # fills the inboxes
@@ -97,7 +86,7 @@ def together(tmp_path_factory, postgres_url, prefect_server, ready):
     credentials = portal.credentials
     production = {
         "DATOS_CALI_MODE": "produccion",
-        "PREFECT_FLOWS_HEARTBEAT_FREQUENCY": HEARTBEAT_SECONDS,
+        "PREFECT_FLOWS_HEARTBEAT_FREQUENCY": str(HEARTBEAT_SECONDS),
         "DATOS_CALI_GX": "0",
         "DATOS_CALI_RETRY_DELAYS": "0,0,0",
         "SOCRATA_DOMAIN": portal.domain,
