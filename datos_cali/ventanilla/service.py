@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -150,6 +151,15 @@ class Ventanilla:
         )
 
 
+def _minute_cell(moment) -> Markup:
+    """`2026-12-05 06:29` for a table cell: it may wrap between the date and the time, never
+    inside the date (browsers break after its hyphens)."""
+    date, _, time = labels.minute(moment).partition(" ")
+    return Markup('<span class="sin-corte">{}</span> <span class="sin-corte">{}</span>').format(
+        date, time
+    )
+
+
 def _templates() -> Environment:
     env = Environment(
         loader=FileSystemLoader(HERE / "templates"),
@@ -158,6 +168,7 @@ def _templates() -> Environment:
     )
     env.filters.update(
         cuando=labels.when,
+        minuto=_minute_cell,
         iso=labels.iso,
         numero=labels.number,
         segundos=labels.duration,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 
 import pytest
 from typer.testing import CliRunner
@@ -200,3 +201,33 @@ def test_datos_cali_estado_prints_the_same_status(ledger):
     assert "sin ejecuciones" in table.stdout
     unknown = runner.invoke(app, ["estado", "--organismo", "nadie"])
     assert unknown.exit_code == 2 and "no está en el catálogo" in unknown.stderr
+
+
+def _cells(html: str, section: str) -> list[list[str]]:
+    """The cells (inner HTML) of each row of the status table's `thead` or `tbody`."""
+    [part] = re.findall(rf"<{section}>(.*?)</{section}>", html, re.S)
+    rows = re.findall(r"<tr>(.*?)</tr>", part, re.S)
+    return [
+        [cell for _, cell in re.findall(r"<(t[hd])[^>]*>(.*?)</\1>", row, re.S)] for row in rows
+    ]
+
+
+def _text(cell: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", cell).split())
+
+
+def test_the_status_page_keeps_dates_whole_and_says_no_cause_before_any_run(ventanilla):
+    """Cells wrap between a date and its time, never after the date's hyphens; a dataset that
+    never ran shows «Sin ejecuciones» once, not a cause repeating it."""
+    ventanilla.user("jefa@cali.gov.co", role="oficina", organismo=None)
+    page = ventanilla.client("jefa@cali.gov.co").get("/estado")
+    assert page.status_code == 200
+    [headers] = [[_text(c) for c in row] for row in _cells(page.text, "thead")]
+    cause, upcoming = headers.index("Causa"), headers.index("Próxima ejecución")
+    rows = _cells(page.text, "tbody")
+    assert rows and all(_text(cells[cause]) == "—" for cells in rows)
+    scheduled = [cells[upcoming] for cells in rows if "<time" in cells[upcoming]]
+    assert scheduled
+    for cell in scheduled:
+        date, time = re.findall(r'<span class="sin-corte">([^<]*)</span>', cell)
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d", date) and re.fullmatch(r"\d\d:\d\d", time)
