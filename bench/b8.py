@@ -50,7 +50,7 @@ def run(sizes: Sizes, log) -> Result:
             lambda: uploads.append(clerk.upload(DEMO, SLUG)) or {},
             progress=lambda text: log(f"B8: {text}"),
         )
-        timings = server.timings()
+        timings = server.timings(*(number for number, _ in uploads))
     measured = uploads[1:]
     server_side = [upload_seconds(timings, number) for number, _ in measured]
     wall = [seconds for _, seconds in measured]

@@ -40,7 +40,7 @@ def run(sizes: Sizes, log) -> Result:
         clerk = server.clerk("b7@salud.gov.co")
         number, wall = clerk.upload(path, SLUG)
         peak = server.peak_rss()
-        seconds = upload_seconds(server.timings(), number)
+        seconds = upload_seconds(server.timings(number), number)
     return Result(
         id="B9",
         title=f"Subir y revisar en la ventanilla {es(rows)} filas ({es(path.stat().st_size / 1e6)} MB)",

@@ -109,16 +109,24 @@ class Server:
                     return int(line.split()[1]) * 1024
         return 0
 
-    def timings(self) -> list[tuple[str, str, int, float]]:
-        """(method, path, status, seconds) of every request, as the server measured them."""
+    def timings(self, *upload_ids: int, wait: float = 30) -> list[tuple[str, str, int, float]]:
+        """(method, path, status, seconds) of every request, as the server measured them —
+        once the verdict page of each of `upload_ids` is in the log: the server writes a
+        request's line after its answer has gone, so the client may read the page first."""
         log = self.state / "logs" / "ventanilla.log"
-        found = []
-        for line in log.read_text(encoding="utf-8").splitlines():
-            match = TIMED.search(line)
-            if match:
-                method, path, status, ms = match.groups()
-                found.append((method, path, int(status), int(ms) / 1000))
-        return found
+        wanted = {f"/envios/{number}" for number in upload_ids}
+        deadline = time.monotonic() + wait
+        while True:
+            found = []
+            for line in log.read_text(encoding="utf-8").splitlines():
+                match = TIMED.search(line)
+                if match:
+                    method, path, status, ms = match.groups()
+                    found.append((method, path, int(status), int(ms) / 1000))
+            logged = {path for method, path, _, _ in found if method == "GET"}
+            if wanted <= logged or time.monotonic() > deadline:
+                return found
+            time.sleep(0.05)
 
 
 class Clerk:
