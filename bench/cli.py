@@ -38,17 +38,57 @@ def _run(name: str, sizes: Sizes, log) -> Result:
     return result
 
 
+class _SpanishHelp(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, prefix="uso: ")
+
+
+class _SpanishParser(argparse.ArgumentParser):
+    """argparse's own words (usage, options, errors) in Spanish, like the rest of the CLI."""
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {_spanish(message)}\n")
+
+
+def _spanish(message: str) -> str:
+    for english, spanish in _ARGPARSE_WORDS:
+        message = message.replace(english, spanish)
+    return message
+
+
+_ARGPARSE_WORDS = (
+    ("unrecognized arguments:", "argumentos desconocidos:"),
+    ("invalid int value:", "no es un número entero:"),
+    ("expected one argument", "falta su valor"),
+    ("argument ", "argumento "),
+)
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
+    parser = _SpanishParser(
         prog="python -m bench",
         description="Benchmarks B1–B11, con sus bases y metas.",
+        formatter_class=_SpanishHelp,
+        add_help=False,
     )
+    parser._optionals.title = "opciones"
+    parser.add_argument("-h", "--help", action="help", help="muestra esta ayuda y termina")
     parser.add_argument("--quick", action="store_true", help="tamaños diminutos (prueba rápida)")
-    parser.add_argument("--only", default=",".join(BENCHMARKS), help="p. ej. B1,B3")
-    parser.add_argument("--repeats", type=int, help="repeticiones intercaladas (por defecto 3)")
-    parser.add_argument("--out", type=Path, help="carpeta de results.json (por defecto bench/)")
     parser.add_argument(
-        "--markdown", type=Path, help="archivo cuya tabla reescribir (por defecto BENCHMARKS.md)"
+        "--only", default=",".join(BENCHMARKS), metavar="LISTA", help="p. ej. B1,B3"
+    )
+    parser.add_argument(
+        "--repeats", type=int, metavar="N", help="repeticiones intercaladas (por defecto 3)"
+    )
+    parser.add_argument(
+        "--out", type=Path, metavar="CARPETA", help="carpeta de results.json (por defecto bench/)"
+    )
+    parser.add_argument(
+        "--markdown",
+        type=Path,
+        metavar="ARCHIVO",
+        help="archivo cuya tabla reescribir (por defecto BENCHMARKS.md)",
     )
     args = parser.parse_args(argv)
     sizes = Sizes.quick() if args.quick else Sizes()

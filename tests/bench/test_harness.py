@@ -109,3 +109,18 @@ def test_quick_run_of_the_ventanilla_benchmarks(tmp_path):
     assert by_id["B8"]["figures"][0]["detail"]["segundos_servidor"] > 0
     assert by_id["B9"]["figures"][0]["detail"]["servidor_en_reposo_mb"] > 0
     assert len(by_id["B10"]["figures"][1]["detail"]["latencias"]) == 3
+
+
+def test_the_bench_command_speaks_spanish(capsys):
+    with pytest.raises(SystemExit) as shown:
+        cli.main(["--help"])
+    assert shown.value.code == 0
+    said = capsys.readouterr().out
+    assert said.startswith("uso: python -m bench") and "opciones:" in said
+    assert "muestra esta ayuda y termina" in said
+    for english in ("usage:", "options:", "show this help", "ONLY", "REPEATS"):
+        assert english not in said
+    with pytest.raises(SystemExit) as refused:
+        cli.main(["--repeats", "x"])
+    assert refused.value.code == 2
+    assert "error: argumento --repeats: no es un número entero: 'x'" in capsys.readouterr().err
