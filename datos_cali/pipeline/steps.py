@@ -30,7 +30,7 @@ from datos_cali.ledger import Ledger
 from datos_cali.outcomes import NO_TARGET, PUBLISHED_OUTCOMES, Outcome
 from datos_cali.outcomes import overall as overall_outcome
 from datos_cali.pipeline import recovery
-from datos_cali.portals.base import DatasetSpec, PortalError
+from datos_cali.portals.base import DatasetSpec, Portal, PortalError
 from datos_cali.portals.engine import Plan, publish
 from datos_cali.portals.registry import UnknownName
 from datos_cali.portals.session import PortalSession
@@ -367,15 +367,12 @@ def write_access(job: Job, targets: list[str], session: PortalSession) -> list[T
 
 def _write_access(job: Job, target: str, session: PortalSession) -> tuple[str | None, str | None]:
     """(the portal instance, why it refuses) — None when it may be written, or cannot tell."""
+    portal, failure = _open(session, target)
+    if portal is None:
+        return None, failure
     try:
-        portal = session.open(target)
-    except (UnknownName, ModeError) as exc:
-        return None, str(exc)
-    except Exception as exc:  # a misconfigured adapter is not written either
-        return None, UNEXPECTED.format(kind=type(exc).__name__)
-    try:
-        configured = next((t.asset_id for t in job.dataset.targets if t.portal == target), None)
-        asset_id = configured or PublicationState(job.paths.state, portal.key).known_asset(job.slug)
+        state = PublicationState(job.paths.state, portal.key)
+        asset_id = _configured_asset(job, target) or state.known_asset(job.slug)
         portal.check_write_access(asset_id, job.spec)
     except PortalError as exc:
         refused = not exc.transient and exc.status in (401, 403)
@@ -383,6 +380,22 @@ def _write_access(job: Job, target: str, session: PortalSession) -> tuple[str | 
     finally:
         portal.close()
     return portal.key, None
+
+
+def _open(session: PortalSession, target: str) -> tuple[Portal | None, str | None]:
+    """The target's adapter, or why it cannot be opened (in Spanish): the same answer for the
+    write-access question and for the delivery."""
+    try:
+        return session.open(target), None
+    except (UnknownName, ModeError) as exc:  # unknown portal; production without credentials
+        return None, str(exc)
+    except Exception as exc:  # a misconfigured adapter fails this target only
+        return None, UNEXPECTED.format(kind=type(exc).__name__)
+
+
+def _configured_asset(job: Job, target: str) -> str | None:
+    """The asset the catalog names for this target, if it names one."""
+    return next((t.asset_id for t in job.dataset.targets if t.portal == target), None)
 
 
 # --- deliver ----------------------------------------------------------------------------------
@@ -400,17 +413,10 @@ def deliver(
 
     With `ledger`, this run's intent is written ahead of its first portal write (`recovery`)."""
     started = time.perf_counter()
-    try:
-        portal = session.open(target)
-    except UnknownName as exc:  # the catalog names a portal no adapter answers to
-        return TargetReport(target, Outcome.FAILED, error=str(exc))
-    except ModeError as exc:  # production without this portal's credentials
-        return TargetReport(target, Outcome.FAILED, error=str(exc))
-    except Exception as exc:  # a misconfigured adapter fails this target only
-        return TargetReport(
-            target, Outcome.FAILED, error=UNEXPECTED.format(kind=type(exc).__name__)
-        )
-    configured = next((t.asset_id for t in job.dataset.targets if t.portal == target), None)
+    portal, failure = _open(session, target)
+    if portal is None:
+        return TargetReport(target, Outcome.FAILED, error=failure)
+    configured = _configured_asset(job, target)
     state = PublicationState(job.paths.state, portal.key)
 
     def write_ahead(plan: Plan) -> None:
